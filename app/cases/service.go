@@ -1,0 +1,216 @@
+package cases
+
+import (
+	"context"
+	"log/slog"
+	"strconv"
+	"time"
+
+	"sunshine/app/audit"
+	"sunshine/app/casework"
+	"sunshine/app/errs"
+)
+
+// Viewer is who is asking: an actor plus, for enterprise users, their
+// enterprise membership.
+type Viewer struct {
+	casework.Actor
+	EnterpriseID int64 // the enterprise the user belongs to (0: none)
+	Verified     bool  // admin or verified member: sees the enterprise's cases
+}
+
+// Service runs the case use cases.
+type Service struct {
+	store Store
+	days  casework.WorkingDays
+	now   func() time.Time
+	log   *slog.Logger
+	hooks []Hook
+}
+
+// New builds the service. now may be nil (time.Now).
+func New(store Store, days casework.WorkingDays, now func() time.Time, log *slog.Logger) *Service {
+	if now == nil {
+		now = time.Now
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Service{store: store, days: days, now: now, log: log}
+}
+
+// OnEvent registers a hook that runs inside every write transaction.
+func (s *Service) OnEvent(h Hook) { s.hooks = append(s.hooks, h) }
+
+// Now returns the service clock.
+func (s *Service) Now() time.Time { return s.now() }
+
+// Detail is a case with its timeline.
+type Detail struct {
+	Case     *casework.Case
+	Timeline []casework.Event
+}
+
+// SubmitInput is a new application.
+type SubmitInput struct {
+	Form         casework.Form
+	Channel      casework.Channel
+	Mode         casework.FormMode
+	HotlineOrder string
+}
+
+// Submit creates a case. Enterprise users submit for their enterprise;
+// staff and the hotline submit on behalf of one. Errors: unprocessable
+// (form), forbidden (role), conflict (duplicate hotline order).
+func (s *Service) Submit(ctx context.Context, v Viewer, in SubmitInput) (*casework.Case, error) {
+	switch v.Role {
+	case casework.RoleEnterprise, casework.RoleClerk, casework.RoleHotline:
+	default:
+		return nil, s.deny(ctx, v, "case.submit", "", "无权提交申请")
+	}
+	now := s.now()
+	c, ev, err := casework.NewCase(in.Form, in.Channel, v.Actor, in.Mode, now)
+	if err != nil {
+		return nil, err
+	}
+	c.HotlineOrder = in.HotlineOrder
+	if v.Role == casework.RoleEnterprise {
+		c.EnterpriseID = v.EnterpriseID
+	}
+	seq, err := s.store.NextCaseNumber(ctx, now.In(casework.ChinaTime).Year())
+	if err != nil {
+		return nil, err
+	}
+	c.Number = casework.FormatNumber(now.In(casework.ChinaTime).Year(), seq)
+	err = s.store.InTx(ctx, func(tx Tx) error {
+		if err := tx.InsertCase(c); err != nil {
+			return err
+		}
+		ev.CaseID = c.ID
+		if err := tx.AddEvent(ev); err != nil {
+			return err
+		}
+		if err := tx.Audit(s.record(ctx, v, "case.submit", c.ID, audit.OK, c.Number)); err != nil {
+			return err
+		}
+		return s.runHooks(ctx, tx, c, ev)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Get returns a case the viewer may see, with its timeline (the caller
+// filters internal events for enterprises). Errors: not_found, forbidden.
+func (s *Service) Get(ctx context.Context, v Viewer, id int64) (*Detail, error) {
+	if err := s.mayReadCases(ctx, v); err != nil {
+		return nil, err
+	}
+	c, tl, err := s.store.CaseWithTimeline(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.visible(ctx, v, c); err != nil {
+		return nil, err
+	}
+	return &Detail{Case: c, Timeline: tl}, nil
+}
+
+// Act applies one workflow action as one transaction. Errors: those of
+// casework.Apply, plus not_found when the viewer may not see the case.
+func (s *Service) Act(ctx context.Context, v Viewer, id int64, req casework.Request) (*casework.Case, error) {
+	if err := s.mayReadCases(ctx, v); err != nil {
+		return nil, err
+	}
+	c, err := s.store.Case(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.visible(ctx, v, c); err != nil {
+		return nil, err
+	}
+	dir := directory{}
+	if req.Action == casework.ActionAssign || req.Action == casework.ActionReassign {
+		if dir, err = s.store.Specialists(ctx); err != nil {
+			return nil, err
+		}
+	}
+	prev := c.Version
+	ev, err := casework.Apply(c, v.Actor, req, casework.Env{Now: s.now(), Days: s.days, Directory: dir})
+	if err != nil {
+		if errs.Is(err, errs.Forbidden) {
+			s.auditOutside(ctx, v, "case."+string(req.Action), id, audit.Denied, errs.MessageOf(err))
+		}
+		return nil, err
+	}
+	err = s.store.InTx(ctx, func(tx Tx) error {
+		if err := tx.UpdateCase(c, prev); err != nil {
+			return err
+		}
+		if err := tx.AddEvent(ev); err != nil {
+			return err
+		}
+		if err := tx.Audit(s.record(ctx, v, "case."+string(req.Action), c.ID, audit.OK, string(ev.FromStatus)+"→"+string(ev.Status))); err != nil {
+			return err
+		}
+		return s.runHooks(ctx, tx, c, ev)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Rate records the 事后评价 (by the enterprise, or by a clerk from the paper
+// form). Errors: conflict (status, already rated), unprocessable, not_found.
+func (s *Service) Rate(ctx context.Context, v Viewer, id int64, score int, comment string) (*casework.Case, error) {
+	source := "enterprise"
+	switch v.Role {
+	case casework.RoleEnterprise:
+	case casework.RoleClerk:
+		source = "paper"
+	default:
+		return nil, s.deny(ctx, v, "case.rate", strconv.FormatInt(id, 10), "无权录入评价")
+	}
+	c, err := s.store.Case(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.visible(ctx, v, c); err != nil {
+		return nil, err
+	}
+	ev, followUp, err := casework.Rate(c, v.Actor, score, comment, source, s.now())
+	if err != nil {
+		return nil, err
+	}
+	err = s.store.InTx(ctx, func(tx Tx) error {
+		if err := tx.AddRating(c, followUp); err != nil {
+			return err
+		}
+		if err := tx.AddEvent(ev); err != nil {
+			return err
+		}
+		if err := tx.Audit(s.record(ctx, v, "case.rate", c.ID, audit.OK, strconv.Itoa(score))); err != nil {
+			return err
+		}
+		return s.runHooks(ctx, tx, c, ev)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func (s *Service) runHooks(ctx context.Context, tx Tx, c *casework.Case, ev *casework.Event) error {
+	for _, h := range s.hooks {
+		if err := h(ctx, tx, c, ev); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+type directory map[int64]string
+
+func (d directory) Specialist(id int64) (string, bool) { n, ok := d[id]; return n, ok }

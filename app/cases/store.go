@@ -1,0 +1,83 @@
+// Package cases is the application service around the casework core: who
+// may see which case, submitting, reading, listing, applying actions and
+// rating — each write as one transaction (case + timeline + audit + the
+// hooks' rows, such as the notification outbox).
+package cases
+
+import (
+	"context"
+	"time"
+
+	"sunshine/app/audit"
+	"sunshine/app/casework"
+)
+
+// Filter selects cases for a list; zero fields do not filter.
+type Filter struct {
+	Statuses     []casework.Status
+	SpecialistID int64
+	EnterpriseID int64 // with SubmitterID: enterprise cases OR own cases
+	SubmitterID  int64
+	OwnOnly      bool   // enterprise member not yet verified: SubmitterID only
+	Department   string // liaison: cases with a matter for this department
+	Overdue      bool
+	Today        string // YYYY-MM-DD, for Overdue
+	Q            string // number, enterprise name or credit code
+	Before       int64  // cursor: ids below this
+	Limit        int
+}
+
+// Store is the persistence the service needs. Implemented by storage.
+type Store interface {
+	// Case returns a case with its rating. Returns not_found.
+	Case(ctx context.Context, id int64) (*casework.Case, error)
+	// CaseWithTimeline returns a case and its whole timeline in a fixed
+	// number of queries. Returns not_found.
+	CaseWithTimeline(ctx context.Context, id int64) (*casework.Case, []casework.Event, error)
+	// CaseByHotlineOrder finds the case of a hotline order. Returns not_found.
+	CaseByHotlineOrder(ctx context.Context, orderNo string) (*casework.Case, error)
+	// ListCases returns at most f.Limit cases, newest first.
+	ListCases(ctx context.Context, f Filter) ([]casework.Case, error)
+	// HasMatterFor reports whether the case has a matter for the department.
+	HasMatterFor(ctx context.Context, caseID int64, department string) (bool, error)
+	// Specialists returns the active specialists by id with their names.
+	Specialists(ctx context.Context) (map[int64]string, error)
+	// NextCaseNumber reserves the next sequence number of a year; numbers
+	// are unique across instances and may have gaps.
+	NextCaseNumber(ctx context.Context, year int) (int64, error)
+	// InTx runs fn in one transaction.
+	InTx(ctx context.Context, fn func(Tx) error) error
+}
+
+// Tx is the write side inside one transaction.
+type Tx interface {
+	// InsertCase stores a new case and sets its ID. Returns conflict on a
+	// duplicate number or hotline order.
+	InsertCase(c *casework.Case) error
+	// UpdateCase saves c if the stored version is still prevVersion.
+	// Returns conflict when it moved.
+	UpdateCase(c *casework.Case, prevVersion int) error
+	// AddEvent appends a timeline event and sets its ID.
+	AddEvent(e *casework.Event) error
+	// AddRating stores the case's rating and, when followUp, a 回访 task.
+	// Returns conflict if the case is already rated.
+	AddRating(c *casework.Case, followUp bool) error
+	// Audit appends an audit record.
+	Audit(r *audit.Record) error
+	// Outbox stores notifications to deliver after commit.
+	Outbox(items []Notification) error
+}
+
+// Notification is an outbox row written with the action that causes it.
+type Notification struct {
+	Event     string // e.g. case.accepted
+	CaseID    int64
+	Recipient string // kind:id, e.g. member:12, staff:3, hotline:ORDER
+	Payload   map[string]any
+	NotBefore time.Time
+	DedupKey  string // unique per notification when set
+}
+
+// Hook runs inside the transaction of every applied action or submit and
+// may add outbox rows; returning an error rolls the action back.
+type Hook func(ctx context.Context, tx Tx, c *casework.Case, ev *casework.Event) error

@@ -1,0 +1,226 @@
+package casework
+
+// Action is one step of the workflow.
+type Action string
+
+// The actions of SPEC §3; ActionSubmit creates a case.
+const (
+	ActionSubmit         Action = "submit"
+	ActionAccept         Action = "accept"
+	ActionRequestInfo    Action = "request_info"
+	ActionSupplement     Action = "supplement"
+	ActionReject         Action = "reject"
+	ActionWithdraw       Action = "withdraw"
+	ActionPassReview     Action = "pass_review"
+	ActionReturnReview   Action = "return_review"
+	ActionAssign         Action = "assign"
+	ActionStart          Action = "start"
+	ActionRecord         Action = "record"
+	ActionCoordinate     Action = "coordinate"
+	ActionSuspend        Action = "suspend"
+	ActionResume         Action = "resume"
+	ActionExtend         Action = "extend"
+	ActionReassign       Action = "reassign"
+	ActionProposeClose   Action = "propose_close"
+	ActionSignOff        Action = "sign_off"
+	ActionReopen         Action = "reopen"
+	ActionDeliver        Action = "deliver"
+	ActionConfirmReceipt Action = "confirm_receipt"
+	ActionArchive        Action = "archive"
+	// ActionRate is the timeline entry of a rating (not a transition).
+	ActionRate Action = "rate"
+)
+
+// Transition is one row of the workflow table.
+type Transition struct {
+	Action Action
+	Label  string
+	From   []Status
+	// To is the resulting status; empty means the status stays the same.
+	To Status
+	// Target decides the resulting status from the payload when To is not fixed.
+	Target func(c *Case, p Payload) Status
+	Roles  []Role
+	Fields []Field
+	// Public events appear on the enterprise's timeline.
+	Public bool
+	// PublicFlag names a bool field that decides publicity per event.
+	PublicFlag string
+	// Check validates payload rules that depend on the case; per-field messages.
+	Check func(c *Case, p Payload) map[string]string
+	// Effect records the action on the case (registration form, deadline …)
+	// and may add computed entries to the event payload.
+	Effect func(c *Case, a Actor, p Payload, env Env, ev map[string]any) error
+}
+
+var (
+	levelOptions  = []Option{{"department", "部门层级"}, {"center", "中心层级"}, {"city", "市级层级"}}
+	resultOptions = []Option{{"completed", "办结"}, {"terminated", "终止"}}
+	methodOptions = []Option{{"mail", "邮寄送达"}, {"in_person", "当面递交"}}
+)
+
+// Table is the whole workflow of SPEC §3, one row per action.
+var Table = []Transition{
+	{Action: ActionAccept, Label: "受理", From: []Status{Submitted}, To: Reviewing, Roles: []Role{RoleClerk}, Public: true,
+		Fields: []Field{
+			{Name: "service_type", Label: "服务类型", Kind: KEnum, Enum: ServiceTypeOptions, Required: true, Public: true},
+			{Name: "scope", Label: "服务范围", Kind: KEnum, Enum: ScopeOptions, Public: true},
+			{Name: "promised_days", Label: "承诺办结时限（工作日）", Kind: KInt, Min: 1, Max: 365, Public: true},
+		}, Effect: effectAccept},
+	{Action: ActionRequestInfo, Label: "要求补充材料", From: []Status{Submitted, Reviewing}, To: NeedsInfo, Roles: []Role{RoleClerk}, Public: true,
+		Fields: []Field{
+			{Name: "reason", Label: "原因", Kind: KLongText, Required: true, Public: true},
+			{Name: "items", Label: "需补充的材料", Kind: KList, Public: true},
+		}},
+	{Action: ActionSupplement, Label: "补充材料", From: []Status{NeedsInfo}, To: Reviewing, Roles: []Role{RoleEnterprise, RoleClerk}, Public: true,
+		Fields: []Field{
+			{Name: "note", Label: "补充说明", Kind: KLongText, Public: true},
+			{Name: "attachments", Label: "附件", Kind: KList, Public: true},
+		}},
+	{Action: ActionReject, Label: "不予受理", From: []Status{Submitted, Reviewing, NeedsInfo}, To: Rejected, Roles: []Role{RoleClerk, RoleHead}, Public: true,
+		Fields: []Field{{Name: "reason", Label: "原因", Kind: KLongText, Required: true, Public: true}}},
+	{Action: ActionWithdraw, Label: "撤回申请", From: []Status{Submitted, NeedsInfo, Reviewing}, To: Withdrawn, Roles: []Role{RoleEnterprise}, Public: true,
+		Fields: []Field{{Name: "reason", Label: "撤回原因", Kind: KLongText, Public: true}}},
+	{Action: ActionPassReview, Label: "初审通过", From: []Status{Reviewing}, To: MeetingReview, Roles: []Role{RoleClerk},
+		Fields: []Field{
+			{Name: "content", Label: "初审内容", Kind: KLongText, Required: true},
+			{Name: "materials", Label: "资料清单", Kind: KList, Required: true},
+			{Name: "opinion", Label: "初审情况", Kind: KLongText},
+		}, Effect: effectPassReview},
+	{Action: ActionReturnReview, Label: "退回初审", From: []Status{MeetingReview}, To: Reviewing, Roles: []Role{RoleHead},
+		Fields: []Field{{Name: "reason", Label: "退回原因", Kind: KLongText, Required: true}}},
+	{Action: ActionAssign, Label: "交办", From: []Status{MeetingReview}, To: Assigned, Roles: []Role{RoleHead}, Public: true,
+		Fields: []Field{
+			{Name: "opinion", Label: "例会审核意见", Kind: KLongText, Required: true},
+			{Name: "meeting_at", Label: "业务例会审核时间", Kind: KTime},
+			{Name: "specialist_id", Label: "帮办代办专员", Kind: KID, Required: true},
+			{Name: "materials", Label: "交办材料清单", Kind: KList},
+		}, Check: checkSpecialist, Effect: effectAssign},
+	{Action: ActionStart, Label: "开始服务", From: []Status{Assigned}, To: InService, Roles: []Role{RoleSpecialist}, Public: true,
+		Fields: []Field{{Name: "handover", Label: "材料交接清单", Kind: KList, Public: true}},
+		Check:  checkHandover, Effect: effectStart},
+	{Action: ActionRecord, Label: "跟踪记录", From: []Status{InService, Suspended}, Roles: []Role{RoleSpecialist, RoleLiaison}, PublicFlag: "public",
+		Fields: []Field{
+			{Name: "note", Label: "记录内容", Kind: KLongText, Required: true, Public: true},
+			{Name: "public", Label: "是否向企业公开", Kind: KBool},
+		}},
+	{Action: ActionCoordinate, Label: "协调", From: []Status{InService}, Roles: []Role{RoleSpecialist},
+		Fields: []Field{
+			{Name: "level", Label: "协调层级", Kind: KEnum, Enum: levelOptions, Required: true},
+			{Name: "matter", Label: "协调事项", Kind: KLongText, Required: true},
+			{Name: "departments", Label: "涉及部门", Kind: KList},
+			{Name: "meeting_at", Label: "工作例会时间", Kind: KTime},
+			{Name: "outcome", Label: "协调结果", Kind: KLongText},
+		}, Effect: effectCoordinate},
+	{Action: ActionSuspend, Label: "暂停计时", From: []Status{InService}, To: Suspended, Roles: []Role{RoleSpecialist}, Public: true,
+		Fields: []Field{{Name: "reason", Label: "暂停原因", Kind: KLongText, Required: true, Public: true}},
+		Effect: effectSuspend},
+	{Action: ActionResume, Label: "恢复计时", From: []Status{Suspended}, To: InService, Roles: []Role{RoleSpecialist}, Public: true,
+		Fields: []Field{{Name: "reason", Label: "恢复原因", Kind: KLongText, Required: true, Public: true}},
+		Effect: effectResume},
+	{Action: ActionExtend, Label: "延期", From: []Status{InService, Suspended}, Roles: []Role{RoleHead}, Public: true,
+		Fields: []Field{
+			{Name: "days", Label: "延长工作日数", Kind: KInt, Min: 1, Max: 365, Required: true, Public: true},
+			{Name: "reason", Label: "延期原因", Kind: KLongText, Required: true, Public: true},
+		}, Effect: effectExtend},
+	{Action: ActionReassign, Label: "改派", From: []Status{Assigned, InService}, Roles: []Role{RoleHead}, Public: true,
+		Fields: []Field{
+			{Name: "specialist_id", Label: "帮办代办专员", Kind: KID, Required: true},
+			{Name: "reason", Label: "改派原因", Kind: KLongText, Required: true},
+		}, Check: checkSpecialist, Effect: effectAssignSpecialist},
+	{Action: ActionProposeClose, Label: "提请办结", From: []Status{InService}, To: Closing, Roles: []Role{RoleSpecialist},
+		Fields: []Field{
+			{Name: "result", Label: "办理结果", Kind: KEnum, Enum: resultOptions, Required: true},
+			{Name: "explanation", Label: "办理说明", Kind: KLongText, Required: true},
+		}, Effect: effectProposeClose},
+	{Action: ActionSignOff, Label: "审核办结", From: []Status{Closing}, Target: targetSignOff, Roles: []Role{RoleHead}, Public: true,
+		Fields: []Field{{Name: "opinion", Label: "办理/终止意见", Kind: KLongText, Required: true}},
+		Effect: effectSignOff},
+	{Action: ActionReopen, Label: "退回继续办理", From: []Status{Closing}, To: InService, Roles: []Role{RoleHead},
+		Fields: []Field{{Name: "reason", Label: "退回原因", Kind: KLongText, Required: true}}},
+	{Action: ActionDeliver, Label: "送达", From: []Status{Completed}, Target: targetDeliver, Roles: []Role{RoleSpecialist}, Public: true,
+		Fields: []Field{
+			{Name: "method", Label: "送达方式", Kind: KEnum, Enum: methodOptions, Required: true, Public: true},
+			{Name: "tracking_no", Label: "邮寄单号", Kind: KText, Public: true},
+			{Name: "signed_by", Label: "签收人", Kind: KText, Public: true},
+		}, Check: checkDeliver, Effect: effectDeliver},
+	{Action: ActionConfirmReceipt, Label: "签收确认", From: []Status{Delivering}, To: Delivered, Roles: []Role{RoleEnterprise, RoleSpecialist}, Public: true,
+		Effect: effectConfirm},
+	{Action: ActionArchive, Label: "归档", From: []Status{Delivered, Terminated, Rejected, Withdrawn}, To: Archived, Roles: []Role{RoleSpecialist}, Public: true,
+		Fields: []Field{
+			{Name: "materials", Label: "归档材料", Kind: KList, Required: true},
+			{Name: "archived_by", Label: "归档人", Kind: KText},
+		}, Effect: effectArchive},
+}
+
+var byAction = func() map[Action]*Transition {
+	m := make(map[Action]*Transition, len(Table))
+	for i := range Table {
+		m[Table[i].Action] = &Table[i]
+	}
+	return m
+}()
+
+// Lookup returns the row of an action.
+func Lookup(a Action) (*Transition, bool) { t, ok := byAction[a]; return t, ok }
+
+// Label is the Chinese name of the action.
+func (a Action) Label() string {
+	switch a {
+	case ActionSubmit:
+		return "提交申请"
+	case ActionRate:
+		return "服务评价"
+	}
+	if t, ok := byAction[a]; ok {
+		return t.Label
+	}
+	return string(a)
+}
+
+// Allows reports whether role r may take the action.
+func (t *Transition) Allows(r Role) bool {
+	for _, x := range t.Roles {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
+
+// AllowedFrom reports whether the action may start from status s.
+func (t *Transition) AllowedFrom(s Status) bool {
+	for _, x := range t.From {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Available lists the actions role r could take on c now.
+func Available(c *Case, r Role) []Action {
+	var out []Action
+	for i := range Table {
+		t := &Table[i]
+		if t.Allows(r) && t.AllowedFrom(c.Status) {
+			out = append(out, t.Action)
+		}
+	}
+	return out
+}
+
+func publicKeys(a Action) map[string]bool {
+	keys := map[string]bool{"deadline": true, "specialist": true, "result": a == ActionSignOff}
+	if t, ok := byAction[a]; ok {
+		for _, f := range t.Fields {
+			if f.Public {
+				keys[f.Name] = true
+			}
+		}
+	}
+	if a == ActionSubmit || a == ActionRate {
+		keys["channel"], keys["score"], keys["comment"] = true, true, true
+	}
+	return keys
+}

@@ -1,0 +1,239 @@
+package storage
+
+import (
+	"context"
+	"strings"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"sunshine/app/audit"
+	"sunshine/app/cases"
+	"sunshine/app/casework"
+	"sunshine/app/errs"
+)
+
+// Cases implements cases.Store.
+type Cases struct{ db *DB }
+
+// Cases returns the case store.
+func (db *DB) Cases() *Cases { return &Cases{db: db} }
+
+var _ cases.Store = (*Cases)(nil)
+
+// Case returns a case with its rating (two queries).
+func (s *Cases) Case(ctx context.Context, id int64) (*casework.Case, error) {
+	var row caseRow
+	if err := s.db.R.WithContext(ctx).Take(&row, "id = ?", id).Error; err != nil {
+		return nil, translateCase(err)
+	}
+	c := row.toCase()
+	return c, s.attachRating(ctx, c)
+}
+
+func translateCase(err error) error {
+	if errs.Is(translate(err, ""), errs.NotFound) {
+		return errs.Wrap(errs.NotFound, "案件不存在", err)
+	}
+	return translate(err, "案件")
+}
+
+func (s *Cases) attachRating(ctx context.Context, c *casework.Case) error {
+	var rs []ratingRow
+	if err := s.db.R.WithContext(ctx).Where("case_id = ?", c.ID).Limit(1).Find(&rs).Error; err != nil {
+		return translate(err, "评价")
+	}
+	if len(rs) == 1 {
+		r := rs[0]
+		c.Rating = &casework.Rating{Score: r.Score, Comment: r.Comment, Source: r.Source, At: r.CreatedAt, RatedByID: r.RatedByID}
+	}
+	return nil
+}
+
+// CaseWithTimeline returns a case, its rating and its timeline: three
+// queries whatever the number of events.
+func (s *Cases) CaseWithTimeline(ctx context.Context, id int64) (*casework.Case, []casework.Event, error) {
+	c, err := s.Case(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	var rows []eventRow
+	if err := s.db.R.WithContext(ctx).Where("case_id = ?", id).Order("id").Find(&rows).Error; err != nil {
+		return nil, nil, translate(err, "时间线")
+	}
+	tl := make([]casework.Event, len(rows))
+	for i := range rows {
+		tl[i] = rows[i].toEvent()
+	}
+	return c, tl, nil
+}
+
+// CaseByHotlineOrder finds the case created from a hotline order.
+func (s *Cases) CaseByHotlineOrder(ctx context.Context, orderNo string) (*casework.Case, error) {
+	var row caseRow
+	if err := s.db.R.WithContext(ctx).Take(&row, "hotline_order_no = ?", orderNo).Error; err != nil {
+		return nil, translateCase(err)
+	}
+	c := row.toCase()
+	return c, s.attachRating(ctx, c)
+}
+
+// runningStatuses are those in which the deadline clock runs.
+var runningStatuses = []string{"reviewing", "meeting_review", "assigned", "in_service", "closing"}
+
+// ListCases returns one page, newest first, keyset-paginated by id.
+func (s *Cases) ListCases(ctx context.Context, f cases.Filter) ([]casework.Case, error) {
+	q := s.db.R.WithContext(ctx).Model(&caseRow{})
+	if len(f.Statuses) > 0 {
+		q = q.Where("status IN ?", f.Statuses)
+	}
+	if f.SpecialistID != 0 {
+		q = q.Where("specialist_id = ?", f.SpecialistID)
+	}
+	switch {
+	case f.OwnOnly:
+		q = q.Where("submitter_id = ?", f.SubmitterID)
+	case f.EnterpriseID != 0:
+		q = q.Where("(enterprise_id = ? OR submitter_id = ?)", f.EnterpriseID, f.SubmitterID)
+	}
+	if f.Department != "" {
+		q = q.Where("id IN (SELECT case_id FROM department_matters WHERE department = ?)", f.Department)
+	}
+	if f.Overdue {
+		q = q.Where("deadline <> '' AND deadline < ? AND status IN ?", f.Today, runningStatuses)
+	}
+	if t := strings.TrimSpace(f.Q); t != "" {
+		like := "%" + escapeLike(t) + "%"
+		q = q.Where("(number = ? OR credit_code = ? OR enterprise_name LIKE ? OR project_name LIKE ?)",
+			strings.ToUpper(t), strings.ToUpper(t), like, like)
+	}
+	if f.Before > 0 {
+		q = q.Where("id < ?", f.Before)
+	}
+	var rows []caseRow
+	if err := q.Order("id DESC").Limit(f.Limit).Find(&rows).Error; err != nil {
+		return nil, translate(err, "案件")
+	}
+	out := make([]casework.Case, len(rows))
+	for i := range rows {
+		out[i] = *rows[i].toCase()
+	}
+	return out, nil
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// HasMatterFor reports whether a case has a matter for the department.
+func (s *Cases) HasMatterFor(ctx context.Context, caseID int64, department string) (bool, error) {
+	var n int64
+	err := s.db.R.WithContext(ctx).Table("department_matters").
+		Where("case_id = ? AND department = ?", caseID, department).Limit(1).Count(&n).Error
+	return n > 0, translate(err, "事项")
+}
+
+// Specialists returns the active specialists.
+func (s *Cases) Specialists(ctx context.Context) (map[int64]string, error) {
+	var rows []struct {
+		ID   int64
+		Name string
+	}
+	err := s.db.R.WithContext(ctx).Table("staff_users").Select("id, name").
+		Where("role = ? AND disabled = ?", "specialist", false).Find(&rows).Error
+	if err != nil {
+		return nil, translate(err, "人员")
+	}
+	out := make(map[int64]string, len(rows))
+	for _, r := range rows {
+		out[r.ID] = r.Name
+	}
+	return out, nil
+}
+
+// NextCaseNumber reserves the next number of a year in its own short
+// transaction: the row lock serializes instances, and a case insert that
+// fails later leaves a gap, never a duplicate.
+func (s *Cases) NextCaseNumber(ctx context.Context, year int) (int64, error) {
+	var next int64
+	err := s.db.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&sequenceRow{Year: year, Last: 0}).Error; err != nil {
+			return err
+		}
+		if err := tx.Model(&sequenceRow{}).Where("year = ?", year).
+			Update("last", gorm.Expr("last + 1")).Error; err != nil {
+			return err
+		}
+		return tx.Model(&sequenceRow{}).Where("year = ?", year).Pluck("last", &next).Error
+	})
+	return next, translate(err, "编号")
+}
+
+// InTx runs fn in one write transaction.
+func (s *Cases) InTx(ctx context.Context, fn func(cases.Tx) error) error {
+	err := s.db.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error { return fn(&caseTx{tx: tx}) })
+	return translate(err, "记录")
+}
+
+type caseTx struct{ tx *gorm.DB }
+
+// Gorm exposes the transaction to other storage code in this package.
+func (t *caseTx) Gorm() *gorm.DB { return t.tx }
+
+func (t *caseTx) InsertCase(c *casework.Case) error {
+	row := toCaseRow(c)
+	if err := t.tx.Create(row).Error; err != nil {
+		return translate(err, "案件")
+	}
+	c.ID = row.ID
+	return nil
+}
+
+func (t *caseTx) UpdateCase(c *casework.Case, prevVersion int) error {
+	row := toCaseRow(c)
+	res := t.tx.Model(&caseRow{}).Where("id = ? AND version = ?", c.ID, prevVersion).
+		Select("*").Omit("id", "number", "created_at", "hotline_order_no").Updates(row)
+	if res.Error != nil {
+		return translate(res.Error, "案件")
+	}
+	if res.RowsAffected != 1 {
+		return errs.E(errs.Conflict, "案件已被他人更新，请刷新后重试")
+	}
+	return nil
+}
+
+func (t *caseTx) AddEvent(e *casework.Event) error {
+	row := toEventRow(e)
+	if err := t.tx.Create(row).Error; err != nil {
+		return translate(err, "时间线")
+	}
+	e.ID = row.ID
+	return nil
+}
+
+func (t *caseTx) AddRating(c *casework.Case, followUp bool) error {
+	r := c.Rating
+	row := &ratingRow{CaseID: c.ID, Score: r.Score, Comment: r.Comment, Source: r.Source, RatedByID: r.RatedByID, CreatedAt: r.At.UTC()}
+	if err := t.tx.Create(row).Error; err != nil {
+		if errs.Is(translate(err, ""), errs.Conflict) {
+			return errs.Wrap(errs.Conflict, "该案件已评价，每个案件只能评价一次", err)
+		}
+		return translate(err, "评价")
+	}
+	if followUp {
+		f := &followupRow{CaseID: c.ID, RatingID: row.ID, Status: "open", CreatedAt: r.At.UTC()}
+		if err := t.tx.Create(f).Error; err != nil {
+			return translate(err, "回访")
+		}
+	}
+	return nil
+}
+
+func (t *caseTx) Audit(r *audit.Record) error { return appendAudit(t.tx, r) }
+
+func (t *caseTx) Outbox(items []cases.Notification) error {
+	if len(items) == 0 {
+		return nil
+	}
+	return errs.E(errs.Internal, "outbox not available")
+}

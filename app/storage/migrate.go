@@ -1,0 +1,83 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// migration is one ordered, append-only schema step. Statements use
+// placeholders that each dialect fills: {pk} {ts} {text} {opts}.
+type migration struct {
+	Version int
+	Name    string
+	SQL     []string
+}
+
+var dialectTypes = map[Dialect]map[string]string{
+	SQLite: {"{pk}": "INTEGER PRIMARY KEY AUTOINCREMENT", "{ts}": "DATETIME", "{text}": "TEXT", "{opts}": ""},
+	MySQL: {"{pk}": "BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY", "{ts}": "DATETIME(6)", "{text}": "LONGTEXT",
+		"{opts}": " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci"},
+}
+
+func (d Dialect) render(stmt string) string {
+	for k, v := range dialectTypes[d] {
+		stmt = strings.ReplaceAll(stmt, k, v)
+	}
+	return stmt
+}
+
+// Migrate brings the schema up to date. Applied versions are recorded in
+// schema_migrations; on MySQL a named lock keeps concurrent instances from
+// migrating at the same time. Never edit a released migration: append one.
+func (db *DB) Migrate(ctx context.Context) error {
+	return db.W.WithContext(ctx).Connection(func(conn *gorm.DB) error {
+		if db.Dialect == MySQL {
+			var got int
+			if err := conn.Raw("SELECT GET_LOCK('sunshine_migrate', 60)").Scan(&got).Error; err != nil || got != 1 {
+				return fmt.Errorf("migration lock not acquired: %v", err)
+			}
+			defer conn.Exec("SELECT RELEASE_LOCK('sunshine_migrate')")
+		}
+		if err := conn.Exec(db.Dialect.render(`CREATE TABLE IF NOT EXISTS schema_migrations (
+			version INT NOT NULL PRIMARY KEY, name VARCHAR(100) NOT NULL, applied_at {ts} NOT NULL){opts}`)).Error; err != nil {
+			return fmt.Errorf("create schema_migrations: %w", err)
+		}
+		var done []int
+		if err := conn.Raw("SELECT version FROM schema_migrations").Scan(&done).Error; err != nil {
+			return err
+		}
+		applied := map[int]bool{}
+		for _, v := range done {
+			applied[v] = true
+		}
+		for _, m := range migrations {
+			if applied[m.Version] {
+				continue
+			}
+			// MySQL commits DDL implicitly, so each statement stands alone;
+			// the version row is written last.
+			for _, stmt := range m.SQL {
+				if err := conn.Exec(db.Dialect.render(stmt)).Error; err != nil {
+					return fmt.Errorf("migration %d (%s): %w", m.Version, m.Name, err)
+				}
+			}
+			if err := conn.Exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+				m.Version, m.Name, time.Now().UTC()).Error; err != nil {
+				return err
+			}
+			db.log.Info("migrated", "version", m.Version, "name", m.Name)
+		}
+		return nil
+	})
+}
+
+// SchemaVersion returns the highest applied migration.
+func (db *DB) SchemaVersion(ctx context.Context) (int, error) {
+	var v int
+	err := db.R.WithContext(ctx).Raw("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").Scan(&v).Error
+	return v, err
+}

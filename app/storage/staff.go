@@ -1,0 +1,107 @@
+package storage
+
+import (
+	"context"
+	"time"
+
+	"gorm.io/gorm"
+
+	"sunshine/app/accounts"
+	"sunshine/app/casework"
+)
+
+type staffRow struct {
+	ID           int64
+	Username     string
+	PasswordHash string
+	Role         string
+	Name         string
+	Department   string
+	WecomUserid  string `gorm:"column:wecom_userid"`
+	Phone        string
+	Disabled     bool
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+func (staffRow) TableName() string { return "staff_users" }
+
+func (r *staffRow) toStaff() *accounts.Staff {
+	return &accounts.Staff{ID: r.ID, Username: r.Username, PasswordHash: r.PasswordHash, Role: casework.Role(r.Role),
+		Name: r.Name, Department: r.Department, WecomUserID: r.WecomUserid, Phone: r.Phone, Disabled: r.Disabled,
+		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
+}
+
+func toStaffRow(s *accounts.Staff) *staffRow {
+	return &staffRow{ID: s.ID, Username: s.Username, PasswordHash: s.PasswordHash, Role: string(s.Role), Name: s.Name,
+		Department: s.Department, WecomUserid: s.WecomUserID, Phone: s.Phone, Disabled: s.Disabled,
+		CreatedAt: s.CreatedAt.UTC(), UpdatedAt: s.UpdatedAt.UTC()}
+}
+
+// Staff implements accounts.StaffStore.
+type Staff struct{ db *DB }
+
+// Staff returns the staff account store.
+func (db *DB) Staff() *Staff { return &Staff{db: db} }
+
+var _ accounts.StaffStore = (*Staff)(nil)
+
+// CreateStaff stores a new account.
+func (s *Staff) CreateStaff(ctx context.Context, u *accounts.Staff) error {
+	row := toStaffRow(u)
+	if err := s.db.W.WithContext(ctx).Create(row).Error; err != nil {
+		return translate(err, "用户")
+	}
+	u.ID = row.ID
+	return nil
+}
+
+// StaffByID returns an account.
+func (s *Staff) StaffByID(ctx context.Context, id int64) (*accounts.Staff, error) {
+	var row staffRow
+	if err := s.db.R.WithContext(ctx).Take(&row, "id = ?", id).Error; err != nil {
+		return nil, translate(err, "用户")
+	}
+	return row.toStaff(), nil
+}
+
+// StaffByUsername returns an account.
+func (s *Staff) StaffByUsername(ctx context.Context, username string) (*accounts.Staff, error) {
+	var row staffRow
+	if err := s.db.R.WithContext(ctx).Take(&row, "username = ?", username).Error; err != nil {
+		return nil, translate(err, "用户")
+	}
+	return row.toStaff(), nil
+}
+
+// UpdateStaff saves the mutable fields.
+func (s *Staff) UpdateStaff(ctx context.Context, u *accounts.Staff) error {
+	u.UpdatedAt = time.Now().UTC()
+	row := toStaffRow(u)
+	res := s.db.W.WithContext(ctx).Model(&staffRow{}).Where("id = ?", u.ID).
+		Select("password_hash", "role", "name", "department", "wecom_userid", "phone", "disabled", "updated_at").Updates(row)
+	if res.Error != nil {
+		return translate(res.Error, "用户")
+	}
+	if res.RowsAffected == 0 {
+		return translate(gorm.ErrRecordNotFound, "用户")
+	}
+	return nil
+}
+
+// ListStaff lists accounts by id, optionally of one role.
+func (s *Staff) ListStaff(ctx context.Context, role casework.Role) ([]accounts.Staff, error) {
+	q := s.db.R.WithContext(ctx).Order("id")
+	if role != "" {
+		q = q.Where("role = ?", string(role))
+	}
+	var rows []staffRow
+	if err := q.Find(&rows).Error; err != nil {
+		return nil, translate(err, "用户")
+	}
+	out := make([]accounts.Staff, len(rows))
+	for i := range rows {
+		out[i] = *rows[i].toStaff()
+	}
+	return out, nil
+}

@@ -1,0 +1,68 @@
+// Command sunshine runs the 阳光代办 platform: `serve` (the default) starts
+// the HTTP service, `migrate` brings the schema up to date, `user add`
+// creates a staff account and `demo` loads a realistic demo data set.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"sunshine/config"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	cfg, err := config.Load(nil)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 2
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	cmd := "serve"
+	if len(args) > 0 {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		err = serve(ctx, cfg, log)
+	case "migrate":
+		err = migrate(ctx, cfg, log)
+	case "user":
+		err = userCmd(ctx, cfg, log, args, stdout)
+	case "demo":
+		err = demo(ctx, cfg, log, stdout)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "unknown command %q\n%s", cmd, usage)
+		return 2
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "error:", err)
+		return 1
+	}
+	return 0
+}
+
+const usage = `usage: sunshine [command]
+
+commands:
+  serve      start the HTTP service (default)
+  migrate    apply database migrations and seed the holiday calendar
+  user add   --username U --password P --role ROLE --name NAME [--department D] [--wecom-userid W] [--phone P]
+  demo       load a realistic demo data set and print the demo logins
+
+configuration: SUNSHINE_* environment variables (see README.md)
+`

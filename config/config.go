@@ -1,0 +1,229 @@
+// Package config loads the one configuration of the service from
+// environment variables (SUNSHINE_*), with defaults in code that run the
+// whole product embedded: SQLite, an in-process Redis and the WeChat
+// simulator. It is the only place that reads the environment.
+package config
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is the whole configuration.
+type Config struct {
+	Env      string // development | production
+	Addr     string
+	DataDir  string
+	MySQLDSN string
+	RedisURL string
+
+	HotlineSecret      string
+	HotlineCallbackURL string
+	AttachmentKey      string // hex or passphrase; AES-256-GCM key for materials at rest
+	MaxUploadMB        int
+
+	WeChat WeChat
+
+	ShutdownTimeout time.Duration
+}
+
+// WeChat holds the WeChat accounts and template ids.
+type WeChat struct {
+	Mode           string // simulator | live
+	MPAppID        string
+	MPAppSecret    string
+	OAAppID        string
+	OAAppSecret    string
+	WorkCorpID     string
+	WorkAgentID    string
+	WorkSecret     string
+	PushToken      string
+	PushAESKey     string
+	Templates      map[string]string // event → template id (SUNSHINE_WECHAT_TEMPLATE_<EVENT>)
+	HTTPTimeout    time.Duration
+	MiniProgramEnv string // formal | trial | develop (for subscribe message "miniprogram_state")
+}
+
+// Load reads the configuration from getenv (os.Getenv when nil).
+func Load(getenv func(string) string) (*Config, error) {
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	get := func(k, def string) string {
+		if v := strings.TrimSpace(getenv(k)); v != "" {
+			return v
+		}
+		return def
+	}
+	c := &Config{
+		Env:                get("SUNSHINE_ENV", "development"),
+		Addr:               get("SUNSHINE_ADDR", ":8080"),
+		DataDir:            get("SUNSHINE_DATA_DIR", "./data"),
+		MySQLDSN:           get("SUNSHINE_MYSQL_DSN", ""),
+		RedisURL:           get("SUNSHINE_REDIS_URL", ""),
+		HotlineSecret:      get("SUNSHINE_HOTLINE_SECRET", ""),
+		HotlineCallbackURL: get("SUNSHINE_HOTLINE_CALLBACK_URL", ""),
+		AttachmentKey:      get("SUNSHINE_ATTACHMENT_KEY", ""),
+		ShutdownTimeout:    10 * time.Second,
+		WeChat: WeChat{
+			MPAppID: get("SUNSHINE_WECHAT_MP_APPID", ""), MPAppSecret: get("SUNSHINE_WECHAT_MP_SECRET", ""),
+			OAAppID: get("SUNSHINE_WECHAT_OA_APPID", ""), OAAppSecret: get("SUNSHINE_WECHAT_OA_SECRET", ""),
+			WorkCorpID: get("SUNSHINE_WECOM_CORPID", ""), WorkAgentID: get("SUNSHINE_WECOM_AGENTID", ""),
+			WorkSecret: get("SUNSHINE_WECOM_SECRET", ""),
+			PushToken:  get("SUNSHINE_WECHAT_PUSH_TOKEN", ""), PushAESKey: get("SUNSHINE_WECHAT_PUSH_AESKEY", ""),
+			MiniProgramEnv: get("SUNSHINE_WECHAT_MP_STATE", "formal"),
+			Templates:      map[string]string{},
+		},
+	}
+	var err error
+	if c.MaxUploadMB, err = strconv.Atoi(get("SUNSHINE_MAX_UPLOAD_MB", "20")); err != nil {
+		return nil, fmt.Errorf("SUNSHINE_MAX_UPLOAD_MB: %w", err)
+	}
+	timeout, err := time.ParseDuration(get("SUNSHINE_WECHAT_TIMEOUT", "5s"))
+	if err != nil {
+		return nil, fmt.Errorf("SUNSHINE_WECHAT_TIMEOUT: %w", err)
+	}
+	c.WeChat.HTTPTimeout = timeout
+	defMode := "simulator"
+	if c.WeChat.MPAppID != "" {
+		defMode = "live"
+	}
+	c.WeChat.Mode = get("SUNSHINE_WECHAT_MODE", defMode)
+	for _, kv := range os.Environ() {
+		k, v, _ := strings.Cut(kv, "=")
+		if ev, ok := strings.CutPrefix(k, "SUNSHINE_WECHAT_TEMPLATE_"); ok && getenv(k) != "" {
+			c.WeChat.Templates[strings.ToLower(ev)] = strings.TrimSpace(v)
+		}
+	}
+	c.fillDevelopmentDefaults()
+	return c, c.Validate()
+}
+
+// fillDevelopmentDefaults gives development a working setup without any
+// secret configured; production must configure its own (Validate).
+func (c *Config) fillDevelopmentDefaults() {
+	if c.Production() {
+		return
+	}
+	dev := func(v *string, name string) {
+		if *v == "" {
+			sum := sha256.Sum256([]byte("sunshine-development-" + name))
+			*v = hex.EncodeToString(sum[:])
+		}
+	}
+	dev(&c.HotlineSecret, "hotline")
+	dev(&c.AttachmentKey, "attachments")
+	if c.WeChat.Mode == "simulator" {
+		def := func(v *string, s string) {
+			if *v == "" {
+				*v = s
+			}
+		}
+		def(&c.WeChat.MPAppID, "wxsimminiprogram")
+		def(&c.WeChat.MPAppSecret, "sim-mp-secret")
+		def(&c.WeChat.OAAppID, "wxsimofficial")
+		def(&c.WeChat.OAAppSecret, "sim-oa-secret")
+		def(&c.WeChat.WorkCorpID, "wwsimcorp")
+		def(&c.WeChat.WorkAgentID, "1000002")
+		def(&c.WeChat.WorkSecret, "sim-work-secret")
+		def(&c.WeChat.PushToken, "sim-push-token")
+		def(&c.WeChat.PushAESKey, "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG")
+	}
+}
+
+// Production reports whether SUNSHINE_ENV is production.
+func (c *Config) Production() bool { return c.Env == "production" }
+
+// EmbeddedDB reports whether SQLite is used.
+func (c *Config) EmbeddedDB() bool { return c.MySQLDSN == "" }
+
+// EmbeddedRedis reports whether the in-process Redis is used.
+func (c *Config) EmbeddedRedis() bool { return c.RedisURL == "" }
+
+// SQLitePath is the database file on embedded defaults.
+func (c *Config) SQLitePath() string { return filepath.Join(c.DataDir, "sunshine.db") }
+
+// FilesDir is where materials are stored (encrypted).
+func (c *Config) FilesDir() string { return filepath.Join(c.DataDir, "files") }
+
+// Validate checks the configuration; production refuses embedded stores,
+// the simulator and missing secrets, with a message saying what to set.
+func (c *Config) Validate() error {
+	var problems []string
+	if c.Env != "development" && c.Env != "production" {
+		problems = append(problems, "SUNSHINE_ENV must be development or production")
+	}
+	if c.WeChat.Mode != "simulator" && c.WeChat.Mode != "live" {
+		problems = append(problems, "SUNSHINE_WECHAT_MODE must be simulator or live")
+	}
+	if c.MaxUploadMB < 1 || c.MaxUploadMB > 200 {
+		problems = append(problems, "SUNSHINE_MAX_UPLOAD_MB must be between 1 and 200")
+	}
+	if c.Production() {
+		if c.EmbeddedDB() {
+			problems = append(problems, "production needs SUNSHINE_MYSQL_DSN (SQLite is for development only)")
+		}
+		if c.EmbeddedRedis() {
+			problems = append(problems, "production needs SUNSHINE_REDIS_URL (the in-process Redis is for development only)")
+		}
+		if c.WeChat.Mode == "simulator" {
+			problems = append(problems, "production refuses the WeChat simulator: set SUNSHINE_WECHAT_MODE=live and the WeChat credentials")
+		}
+		for name, v := range map[string]string{
+			"SUNSHINE_HOTLINE_SECRET": c.HotlineSecret, "SUNSHINE_ATTACHMENT_KEY": c.AttachmentKey,
+			"SUNSHINE_WECHAT_MP_APPID": c.WeChat.MPAppID, "SUNSHINE_WECHAT_MP_SECRET": c.WeChat.MPAppSecret,
+			"SUNSHINE_WECHAT_PUSH_TOKEN": c.WeChat.PushToken,
+		} {
+			if v == "" {
+				problems = append(problems, "production needs "+name)
+			}
+		}
+		if c.HotlineSecret != "" && len(c.HotlineSecret) < 16 {
+			problems = append(problems, "SUNSHINE_HOTLINE_SECRET must be at least 16 characters")
+		}
+	}
+	if c.WeChat.Mode == "live" && (c.WeChat.MPAppID == "" || c.WeChat.MPAppSecret == "") {
+		problems = append(problems, "live WeChat mode needs SUNSHINE_WECHAT_MP_APPID and SUNSHINE_WECHAT_MP_SECRET")
+	}
+	if len(problems) > 0 {
+		return errors.New("configuration: " + strings.Join(problems, "; "))
+	}
+	return nil
+}
+
+// String describes the configuration with every secret masked.
+func (c *Config) String() string {
+	return fmt.Sprintf("env=%s addr=%s data_dir=%s db=%s redis=%s wechat=%s hotline_secret=%s attachment_key=%s",
+		c.Env, c.Addr, c.DataDir, maskDSN(c.MySQLDSN, "sqlite:"+c.SQLitePath()), maskDSN(c.RedisURL, "embedded"),
+		c.WeChat.Mode, mask(c.HotlineSecret), mask(c.AttachmentKey))
+}
+
+func mask(s string) string {
+	if s == "" {
+		return "(unset)"
+	}
+	return "****"
+}
+
+// maskDSN hides the password of a DSN or URL.
+func maskDSN(dsn, empty string) string {
+	if dsn == "" {
+		return empty
+	}
+	at := strings.LastIndex(dsn, "@")
+	if at < 0 {
+		return dsn
+	}
+	head := dsn[:at]
+	if i := strings.LastIndex(head, ":"); i >= 0 && !strings.HasSuffix(head[:i+1], "//") {
+		head = head[:i+1] + "****"
+	}
+	return head + dsn[at:]
+}

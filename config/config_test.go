@@ -1,0 +1,54 @@
+package config
+
+import (
+	"strings"
+	"testing"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestDefaultsAreEmbedded(t *testing.T) {
+	c, err := Load(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != ":8080" || !c.EmbeddedDB() || !c.EmbeddedRedis() || c.WeChat.Mode != "simulator" {
+		t.Fatalf("unexpected defaults: %s", c)
+	}
+	if c.HotlineSecret == "" || c.AttachmentKey == "" {
+		t.Fatal("development secrets should be filled")
+	}
+}
+
+func TestProductionRefusesEmbeddedAndSimulator(t *testing.T) {
+	_, err := Load(env(map[string]string{"SUNSHINE_ENV": "production"}))
+	if err == nil {
+		t.Fatal("production with embedded defaults must fail")
+	}
+	for _, want := range []string{"SUNSHINE_MYSQL_DSN", "SUNSHINE_REDIS_URL", "simulator", "SUNSHINE_HOTLINE_SECRET"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error does not mention %s: %v", want, err)
+		}
+	}
+}
+
+func TestProductionComplete(t *testing.T) {
+	_, err := Load(env(map[string]string{
+		"SUNSHINE_ENV": "production", "SUNSHINE_MYSQL_DSN": "u:p@tcp(db:3306)/s", "SUNSHINE_REDIS_URL": "redis://r:6379/0",
+		"SUNSHINE_HOTLINE_SECRET": "0123456789abcdef0123", "SUNSHINE_ATTACHMENT_KEY": "k", "SUNSHINE_WECHAT_MP_APPID": "wx1",
+		"SUNSHINE_WECHAT_MP_SECRET": "s", "SUNSHINE_WECHAT_PUSH_TOKEN": "t",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestStringMasksSecrets(t *testing.T) {
+	c, _ := Load(env(map[string]string{"SUNSHINE_MYSQL_DSN": "root:hunter2@tcp(db:3306)/s", "SUNSHINE_REDIS_URL": "redis://:pw123@r:6379/0"}))
+	s := c.String()
+	for _, secret := range []string{"hunter2", "pw123", c.HotlineSecret} {
+		if strings.Contains(s, secret) {
+			t.Errorf("String leaks %q: %s", secret, s)
+		}
+	}
+}
