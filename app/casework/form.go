@@ -148,6 +148,7 @@ func (f *Form) Normalize() {
 		&p.Progress, &t.StagesOther, &t.Matters, &t.Remarks, &t.ServiceType} {
 		*s = strings.TrimSpace(*s)
 	}
+	p.FundSources, p.LandNature, t.Stages = cleanList(p.FundSources), cleanList(p.LandNature), cleanList(t.Stages)
 	e.CreditCode = strings.ToUpper(strings.TrimSpace(e.CreditCode))
 	p.TotalInvestment = Decimal(strings.TrimSpace(string(p.TotalInvestment)))
 	p.FloorArea = Decimal(strings.TrimSpace(string(p.FloorArea)))
@@ -210,6 +211,18 @@ func (f *Form) Validate(mode FormMode) map[string]string {
 		v.errs["entrustment.service_type"] = "服务类型只能是帮办（assist）或代办（agency）"
 	}
 	return v.errs
+}
+
+// cleanList trims the entries of a checkbox group and drops empty ones into
+// a new slice, leaving the caller's slice as it was.
+func cleanList(l []string) []string {
+	out := l[:0:0]
+	for _, s := range l {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 type validator struct{ errs map[string]string }

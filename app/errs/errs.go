@@ -13,19 +13,19 @@ type Code string
 
 // Error codes used across the application.
 const (
-	Invalid         Code = "invalid"          // malformed request (400)
-	Unauthenticated Code = "unauthenticated"  // no or bad credentials (401)
-	Forbidden       Code = "forbidden"        // authenticated but not allowed (403)
-	NotFound        Code = "not_found"        // missing, or not visible to the caller (404)
-	Conflict        Code = "conflict"         // version moved or status does not allow it (409)
-	TooLarge        Code = "too_large"        // body or file too large (413)
-	Unsupported     Code = "unsupported"      // media type not accepted (415)
-	Unprocessable   Code = "unprocessable"    // payload failed validation (422)
-	TooMany         Code = "too_many"         // rate limited (429)
-	Unavailable     Code = "unavailable"      // a dependency is down; retry later (503)
-	Internal        Code = "internal"         // a bug or an unexpected failure (500)
-	WxCodeInvalid   Code = "wx_code_invalid"  // WeChat login code invalid or reused (401)
-	Locked          Code = "account_locked"   // too many failed logins (429)
+	Invalid         Code = "invalid"         // malformed request (400)
+	Unauthenticated Code = "unauthenticated" // no or bad credentials (401)
+	Forbidden       Code = "forbidden"       // authenticated but not allowed (403)
+	NotFound        Code = "not_found"       // missing, or not visible to the caller (404)
+	Conflict        Code = "conflict"        // version moved or status does not allow it (409)
+	TooLarge        Code = "too_large"       // body or file too large (413)
+	Unsupported     Code = "unsupported"     // media type not accepted (415)
+	Unprocessable   Code = "unprocessable"   // payload failed validation (422)
+	TooMany         Code = "too_many"        // rate limited (429)
+	Unavailable     Code = "unavailable"     // a dependency is down; retry later (503)
+	Internal        Code = "internal"        // a bug or an unexpected failure (500)
+	WxCodeInvalid   Code = "wx_code_invalid" // WeChat login code invalid or reused (401)
+	Locked          Code = "account_locked"  // too many failed logins (429)
 )
 
 // Error is the application error. Message is shown to users; Err is the

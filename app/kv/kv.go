@@ -45,8 +45,8 @@ func Open(ctx context.Context, url string) (*Conn, error) {
 	return &Conn{UniversalClient: c}, nil
 }
 
-// Ping checks that Redis answers.
-func (c *Conn) Ping(ctx context.Context) error {
+// Ready checks that Redis answers.
+func (c *Conn) Ready(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
 	return c.UniversalClient.Ping(ctx).Err()

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -15,6 +16,20 @@ type migration struct {
 	Version int
 	Name    string
 	SQL     []string
+}
+
+// migrations is the ordered schema history, one file per migration
+// (migrate_NNN_name.go), each registering itself. Append only.
+var migrations []migration
+
+func register(m migration) {
+	for _, x := range migrations {
+		if x.Version == m.Version {
+			panic(fmt.Sprintf("storage: duplicate migration %d", m.Version))
+		}
+	}
+	migrations = append(migrations, m)
+	sort.Slice(migrations, func(i, j int) bool { return migrations[i].Version < migrations[j].Version })
 }
 
 var dialectTypes = map[Dialect]map[string]string{

@@ -142,10 +142,13 @@ func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		resp = errBody(fault.ErrCode, msg)
 	default:
-		body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
-		if err != nil {
-			http.Error(w, "bad body", http.StatusBadRequest)
-			return
+		var body []byte
+		if r.Body != nil { // client-side GET requests carry no body
+			var err error
+			if body, err = io.ReadAll(io.LimitReader(r.Body, 1<<20)); err != nil {
+				http.Error(w, "bad body", http.StatusBadRequest)
+				return
+			}
 		}
 		resp = route.handle(s, r, body)
 	}

@@ -17,14 +17,11 @@ import (
 	"sunshine/app/audit"
 )
 
-// pinger is anything /readyz checks.
-type pinger interface{ Ping(context.Context) error }
-
 // rootOptions configure the root HTTP app.
 type rootOptions struct {
-	Log      *slog.Logger
-	DB       pinger
-	Redis    pinger
+	Log *slog.Logger
+	// Checks are what /readyz asks: name → a function that fails when that part does not answer.
+	Checks   map[string]func(context.Context) error
 	Registry *prometheus.Registry
 	BodyMB   int
 }
@@ -76,11 +73,8 @@ func newRoot(o rootOptions) *fiber.App {
 	app.Get("/readyz", func(c *fiber.Ctx) error {
 		checks := fiber.Map{}
 		ready := true
-		for name, p := range map[string]pinger{"database": o.DB, "redis": o.Redis} {
-			if p == nil {
-				continue
-			}
-			if err := p.Ping(c.UserContext()); err != nil {
+		for name, check := range o.Checks {
+			if err := check(c.UserContext()); err != nil {
 				checks[name], ready = "down", false
 				o.Log.Warn("not ready", "component", name, "err", err)
 			} else {

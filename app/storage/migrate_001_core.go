@@ -1,8 +1,9 @@
 package storage
 
-// migrations is the ordered schema history. Append only.
-var migrations = []migration{
-	{1, "core schema", []string{
+// Migration 1: the core schema. Released: never edit, append a new file.
+
+func init() {
+	register(migration{1, "core schema", []string{
 		`CREATE TABLE enterprises (
 			id {pk},
 			name VARCHAR(200) NOT NULL,
@@ -199,5 +200,5 @@ var migrations = []migration{
 			name VARCHAR(50) NOT NULL DEFAULT '',
 			source VARCHAR(255) NOT NULL DEFAULT ''){opts}`,
 		`CREATE INDEX ix_holidays_year ON holidays (year)`,
-	}},
+	}})
 }
