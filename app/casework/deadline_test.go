@@ -192,7 +192,8 @@ func TestExtend(t *testing.T) {
 }
 
 func TestOverdue(t *testing.T) {
-	// caseAt accepts on Mon 03-02 with 1 promised day: deadline 03-03.
+	// caseAt accepts on Mon 03-02 with 1 promised day: deadline 03-03. Its
+	// needs_info, rejected and withdrawn cases were never accepted (no deadline).
 	running := map[casework.Status]bool{
 		casework.Reviewing: true, casework.MeetingReview: true, casework.Assigned: true,
 		casework.InService: true, casework.Closing: true,
@@ -224,6 +225,24 @@ func TestOverdue(t *testing.T) {
 			if got := c.Overdue(tc.now); got != tc.want {
 				t.Errorf("Overdue(%v) = %v, want %v", tc.now, got, tc.want)
 			}
+		}
+	})
+
+	// Only suspension stops the clock (SPEC §3): a case accepted and then
+	// waiting for the enterprise's materials keeps its deadline, so it is
+	// overdue in needs_info as well as once it is back in review.
+	t.Run("needs_info_after_acceptance", func(t *testing.T) {
+		c := caseAt(t, casework.Reviewing)
+		mustApply(t, c, clerk, casework.ActionRequestInfo, map[string]any{"reason": "缺少营业执照"}, monday)
+		if !c.Overdue(late) {
+			t.Errorf("accepted case in needs_info past its deadline %s is not overdue", c.Deadline)
+		}
+		if c.Overdue(cst(2026, 3, 3, 9)) {
+			t.Error("overdue before its deadline")
+		}
+		mustApply(t, c, enterprise, casework.ActionSupplement, map[string]any{"note": "已补充"}, late)
+		if !c.Overdue(late) || c.Deadline != "2026-03-03" {
+			t.Errorf("after supplement: overdue %v, deadline %s", c.Overdue(late), c.Deadline)
 		}
 	})
 

@@ -97,7 +97,7 @@ func (s Stage) Label() string { return stageLabels[s] }
 // acceptance until the head signs off, except while suspended.
 func clockRunning(s Status) bool {
 	switch s {
-	case Reviewing, MeetingReview, Assigned, InService, Closing:
+	case NeedsInfo, Reviewing, MeetingReview, Assigned, InService, Closing:
 		return true
 	}
 	return false

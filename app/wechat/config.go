@@ -135,7 +135,8 @@ const (
 var SimPushEncodingAESKey = base64.StdEncoding.EncodeToString([]byte("sunshine-wechat-simulator-aeskey"))[:43]
 
 // WithSimulatorDefaults fills every blank identity of c with the simulator's
-// fake one. It is deterministic and idempotent, so Client, Simulator and
+// fake one (the push EncodingAESKey only when the push token is blank too, so
+// a configured token without a key means plain mode). It is deterministic and idempotent, so Client, Simulator and
 // NewPushVerifier can each apply it and still agree. It changes nothing in live mode.
 func (c Config) WithSimulatorDefaults() Config {
 	if c.Mode != ModeSimulator {
@@ -153,8 +154,10 @@ func (c Config) WithSimulatorDefaults() Config {
 	def(&c.Work.CorpID, SimWorkCorpID)
 	def(&c.Work.AgentID, SimWorkAgentID)
 	def(&c.Work.Secret, SimWorkSecret)
-	def(&c.PushToken, SimPushToken)
-	def(&c.PushEncodingAESKey, SimPushEncodingAESKey)
+	if c.PushToken == "" { // an explicitly configured token keeps its own (maybe plain) mode
+		c.PushToken = SimPushToken
+		def(&c.PushEncodingAESKey, SimPushEncodingAESKey)
+	}
 	return c
 }
 

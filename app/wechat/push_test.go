@@ -38,10 +38,6 @@ func TestGrantDeliversSignedPopupPush(t *testing.T) {
 						c.PushToken = "plain-token"
 					}
 				})
-				if !safe { // defaults would refill the key: clear it on both sides
-					e.sim.cfg.PushEncodingAESKey = ""
-					e.sink.verifier.EncodingAESKey = ""
-				}
 				if err := e.sim.SetPushFormat(format); err != nil {
 					t.Fatal(err)
 				}
@@ -188,7 +184,9 @@ func TestParsePushEvent(t *testing.T) {
 		check      func(*PushEvent) bool
 	}{
 		{"popup_json_object", `{"ToUserName":"gh_1","FromUserName":"o1","CreateTime":1620973045,"MsgType":"event","Event":"subscribe_msg_popup_event","List":{"TemplateId":"t1","SubscribeStatusString":"accept","PopupScene":"0"}}`,
-			func(e *PushEvent) bool { return len(e.Popup) == 1 && e.Popup[0] == SubscribePopupItem{"t1", "accept", "0"} }},
+			func(e *PushEvent) bool {
+				return len(e.Popup) == 1 && e.Popup[0] == SubscribePopupItem{"t1", "accept", "0"}
+			}},
 		{"popup_json_array", `{"MsgType":"event","Event":"subscribe_msg_popup_event","List":[{"TemplateId":"t1","SubscribeStatusString":"accept","PopupScene":2},{"TemplateId":"t2","SubscribeStatusString":"reject","PopupScene":2}]}`,
 			func(e *PushEvent) bool {
 				return slices.Equal(e.Accepted(), []string{"t1"}) && slices.Equal(e.Rejected(), []string{"t2"}) && e.Popup[1].PopupScene == "2"
@@ -198,11 +196,17 @@ func TestParsePushEvent(t *testing.T) {
 				return e.FromUserName == "o1" && e.CreateTime.Unix() == 1610969440 && len(e.Popup) == 1 && e.Popup[0] == SubscribePopupItem{"t1", "accept", "2"}
 			}},
 		{"change_xml", `<xml><MsgType>event</MsgType><Event>subscribe_msg_change_event</Event><SubscribeMsgChangeEvent><List><TemplateId>t3</TemplateId><SubscribeStatusString>reject</SubscribeStatusString></List></SubscribeMsgChangeEvent></xml>`,
-			func(e *PushEvent) bool { return len(e.Change) == 1 && e.Change[0] == SubscribeChangeItem{"t3", "reject"} }},
+			func(e *PushEvent) bool {
+				return len(e.Change) == 1 && e.Change[0] == SubscribeChangeItem{"t3", "reject"}
+			}},
 		{"sent_json", `{"MsgType":"event","Event":"subscribe_msg_sent_event","List":{"TemplateId":"t4","MsgID":"1700827132819554304","ErrorCode":"10004","ErrorStatus":"success"}}`,
-			func(e *PushEvent) bool { return len(e.Sent) == 1 && e.Sent[0] == SubscribeSentItem{"t4", "1700827132819554304", 10004, "success"} }},
+			func(e *PushEvent) bool {
+				return len(e.Sent) == 1 && e.Sent[0] == SubscribeSentItem{"t4", "1700827132819554304", 10004, "success"}
+			}},
 		{"sent_xml", `<xml><MsgType>event</MsgType><Event>subscribe_msg_sent_event</Event><SubscribeMsgSentEvent><List><TemplateId>t5</TemplateId><MsgID>42</MsgID><ErrorCode>0</ErrorCode><ErrorStatus>success</ErrorStatus></List></SubscribeMsgSentEvent></xml>`,
-			func(e *PushEvent) bool { return len(e.Sent) == 1 && e.Sent[0] == SubscribeSentItem{"t5", "42", 0, "success"} }},
+			func(e *PushEvent) bool {
+				return len(e.Sent) == 1 && e.Sent[0] == SubscribeSentItem{"t5", "42", 0, "success"}
+			}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

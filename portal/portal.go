@@ -1,0 +1,59 @@
+// Package portal is the web side of 阳光代办 for browsers and back offices:
+// the staff JSON API (/api/staff/v1), hotline intake (/api/hotline/v1),
+// printable forms and the pages. It is HTTP only: every decision is made
+// by the app packages it calls.
+package portal
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/redis/go-redis/v9"
+
+	"sunshine/app/accounts"
+	"sunshine/app/audit"
+	"sunshine/app/cases"
+	"sunshine/app/session"
+)
+
+// Deps is what the portal needs. Each group of routes documents the fields
+// it uses; nil optional services leave their routes out.
+type Deps struct {
+	Log      *slog.Logger
+	Now      func() time.Time
+	Cases    *cases.Service
+	Staff    accounts.StaffStore
+	Sessions *session.Store
+	Audit    audit.Store
+	KV       redis.UniversalClient
+	// BodyLimit is the largest accepted request body in bytes.
+	BodyLimit int
+
+	// HotlineSecret is the HMAC key of hotline intake.
+	HotlineSecret string
+}
+
+// New builds the portal app. Mount it at "/".
+func New(d Deps) *fiber.App {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.Log == nil {
+		d.Log = slog.New(slog.DiscardHandler)
+	}
+	if d.BodyLimit == 0 {
+		d.BodyLimit = 21 << 20
+	}
+	app := fiber.New(fiber.Config{
+		DisableStartupMessage: true,
+		BodyLimit:             d.BodyLimit,
+		ErrorHandler:          errorHandler(d.Log),
+	})
+	h := &handlers{d: d}
+	h.routes(app)
+	return app
+}
+
+// handlers holds the dependencies of every handler of the portal.
+type handlers struct{ d Deps }

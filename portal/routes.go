@@ -1,0 +1,9 @@
+package portal
+
+import "github.com/gofiber/fiber/v2"
+
+// routes registers every route of the portal. Each group lives in its own
+// file.
+func (h *handlers) routes(app *fiber.App) {
+	h.staffRoutes(app)
+}
