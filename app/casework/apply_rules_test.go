@@ -14,7 +14,7 @@ import (
 // the error, for the tests of the conditional rules.
 func apply(t *testing.T, c *casework.Case, role casework.Role, a casework.Action, payload map[string]any) (*casework.Event, error) {
 	t.Helper()
-	return casework.Apply(c, actor(role), casework.Request{Action: a, Version: c.Version, Payload: rawPayload(t, payload)}, envAt(monday))
+	return casework.Apply(c, actor(role), casework.Request{Action: a, Version: c.Version, Payload: rawPayload(t, payload)}, envAt(later))
 }
 
 func TestApplySignOff(t *testing.T) {

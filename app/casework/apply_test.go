@@ -27,7 +27,7 @@ func TestApply(t *testing.T) {
 					c := caseAt(t, from)
 					version := c.Version
 					payload := validPayload(r, c)
-					ev, err := casework.Apply(c, actor(role), casework.Request{Action: r.Action, Version: version, Payload: rawPayload(t, payload)}, envAt(monday))
+					ev, err := casework.Apply(c, actor(role), casework.Request{Action: r.Action, Version: version, Payload: rawPayload(t, payload)}, envAt(later))
 					if err != nil {
 						t.Fatalf("Apply: %v (fields %v)", err, errs.FieldsOf(err))
 					}
@@ -41,8 +41,8 @@ func TestApply(t *testing.T) {
 					if got, want := c.Version, version+1; got != want {
 						t.Errorf("version = %d, want %d", got, want)
 					}
-					if !c.UpdatedAt.Equal(monday) {
-						t.Errorf("updated_at = %v, want %v", c.UpdatedAt, monday)
+					if !c.UpdatedAt.Equal(later) {
+						t.Errorf("updated_at = %v, want %v", c.UpdatedAt, later)
 					}
 					if ev == nil {
 						t.Fatal("no event")
@@ -51,7 +51,7 @@ func TestApply(t *testing.T) {
 					if r.PublicFlag != "" {
 						wantPublic = true // validPayload sets every bool to true
 					}
-					got := [...]any{ev.CaseID, ev.Action, ev.FromStatus, ev.Status, ev.Public, ev.ActorID, ev.ActorRole, ev.ActorName, ev.At.Equal(monday)}
+					got := [...]any{ev.CaseID, ev.Action, ev.FromStatus, ev.Status, ev.Public, ev.ActorID, ev.ActorRole, ev.ActorName, ev.At.Equal(later)}
 					wantEv := [...]any{c.ID, r.Action, from, want, wantPublic, actor(role).ID, role, actor(role).Name, true}
 					if got != wantEv {
 						t.Errorf("event = %v, want %v", got, wantEv)
@@ -72,7 +72,7 @@ func TestApply(t *testing.T) {
 			t.Run(fmt.Sprintf("%s/refused_in_%s", a, s), func(t *testing.T) {
 				c := caseAt(t, s)
 				before := deepCopy(c)
-				_, err := casework.Apply(c, actor(r.Roles[0]), casework.Request{Action: r.Action, Version: c.Version, Payload: rawPayload(t, validPayload(r, c))}, envAt(monday))
+				_, err := casework.Apply(c, actor(r.Roles[0]), casework.Request{Action: r.Action, Version: c.Version, Payload: rawPayload(t, validPayload(r, c))}, envAt(later))
 				wantCode(t, err, errs.Conflict)
 				if msg := errs.MessageOf(err); !strings.Contains(msg, s.Label()) {
 					t.Errorf("message %q does not name the status %q", msg, s.Label())
@@ -88,7 +88,7 @@ func TestApply(t *testing.T) {
 			t.Run(fmt.Sprintf("%s/requires_%s/as_%s", a, roleList(r.Roles), role), func(t *testing.T) {
 				c := caseAt(t, r.From[0])
 				before := deepCopy(c)
-				_, err := casework.Apply(c, actor(role), casework.Request{Action: r.Action, Version: c.Version, Payload: rawPayload(t, validPayload(r, c))}, envAt(monday))
+				_, err := casework.Apply(c, actor(role), casework.Request{Action: r.Action, Version: c.Version, Payload: rawPayload(t, validPayload(r, c))}, envAt(later))
 				wantCode(t, err, errs.Forbidden)
 				assertUnchanged(t, c, before)
 			})
@@ -119,7 +119,7 @@ func TestApply(t *testing.T) {
 					} else {
 						p[f.Name] = b.value
 					}
-					_, err := casework.Apply(c, actor(r.Roles[0]), casework.Request{Action: r.Action, Version: c.Version, Payload: rawPayload(t, p)}, envAt(monday))
+					_, err := casework.Apply(c, actor(r.Roles[0]), casework.Request{Action: r.Action, Version: c.Version, Payload: rawPayload(t, p)}, envAt(later))
 					wantField(t, err, f.Name)
 					if got := errs.FieldsOf(err); len(got) != 1 {
 						t.Errorf("fields = %v, want only %s", got, f.Name)
@@ -146,7 +146,7 @@ func TestApply(t *testing.T) {
 			before := deepCopy(c)
 			p := validPayload(r, c)
 			p["status"] = "archived" // no mass assignment through the payload
-			_, err := casework.Apply(c, actor(r.Roles[0]), casework.Request{Action: r.Action, Version: c.Version, Payload: rawPayload(t, p)}, envAt(monday))
+			_, err := casework.Apply(c, actor(r.Roles[0]), casework.Request{Action: r.Action, Version: c.Version, Payload: rawPayload(t, p)}, envAt(later))
 			wantField(t, err, "status")
 			assertUnchanged(t, c, before)
 		})
@@ -155,7 +155,7 @@ func TestApply(t *testing.T) {
 			t.Run(fmt.Sprintf("%s/stale_version_%+d", a, delta), func(t *testing.T) {
 				c := caseAt(t, r.From[0])
 				before := deepCopy(c)
-				_, err := casework.Apply(c, actor(r.Roles[0]), casework.Request{Action: r.Action, Version: c.Version + delta, Payload: rawPayload(t, validPayload(r, c))}, envAt(monday))
+				_, err := casework.Apply(c, actor(r.Roles[0]), casework.Request{Action: r.Action, Version: c.Version + delta, Payload: rawPayload(t, validPayload(r, c))}, envAt(later))
 				wantCode(t, err, errs.Conflict)
 				assertUnchanged(t, c, before)
 			})
@@ -165,7 +165,7 @@ func TestApply(t *testing.T) {
 			t.Run(fmt.Sprintf("%s/archived_is_read_only_for_%s", a, role), func(t *testing.T) {
 				c := caseAt(t, casework.Archived)
 				before := deepCopy(c)
-				_, err := casework.Apply(c, actor(role), casework.Request{Action: r.Action, Version: c.Version, Payload: rawPayload(t, validPayload(r, c))}, envAt(monday))
+				_, err := casework.Apply(c, actor(role), casework.Request{Action: r.Action, Version: c.Version, Payload: rawPayload(t, validPayload(r, c))}, envAt(later))
 				wantCode(t, err, errs.Conflict)
 				if msg := errs.MessageOf(err); !strings.Contains(msg, casework.Archived.Label()) {
 					t.Errorf("message %q does not name the status %q", msg, casework.Archived.Label())
@@ -181,7 +181,7 @@ func TestApplyUnknownAction(t *testing.T) {
 		t.Run(string(a), func(t *testing.T) {
 			c := caseAt(t, casework.InService)
 			before := deepCopy(c)
-			_, err := casework.Apply(c, actor(head), casework.Request{Action: a, Version: c.Version}, envAt(monday))
+			_, err := casework.Apply(c, actor(head), casework.Request{Action: a, Version: c.Version}, envAt(later))
 			wantCode(t, err, errs.Invalid)
 			assertUnchanged(t, c, before)
 		})
@@ -224,7 +224,7 @@ func TestApplyInvalidValues(t *testing.T) {
 			before := deepCopy(c)
 			raw := rawPayload(t, validPayload(row(t, tc.action), c))
 			raw[tc.field] = json.RawMessage(tc.value)
-			_, err := casework.Apply(c, actor(row(t, tc.action).Roles[0]), casework.Request{Action: tc.action, Version: c.Version, Payload: raw}, envAt(monday))
+			_, err := casework.Apply(c, actor(row(t, tc.action).Roles[0]), casework.Request{Action: tc.action, Version: c.Version, Payload: raw}, envAt(later))
 			wantField(t, err, tc.field)
 			assertUnchanged(t, c, before)
 		})

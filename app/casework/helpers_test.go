@@ -35,6 +35,10 @@ var staff = directory{specialistA: "王专员", specialistB: "李专员"}
 // monday is 2026-03-02 09:00 China time: no holiday within weeks.
 var monday = time.Date(2026, 3, 2, 9, 0, 0, 0, casework.ChinaTime)
 
+// later is an hour after monday: refused actions are tried at a time the
+// case has not seen, so a stray UpdatedAt would show.
+var later = monday.Add(time.Hour)
+
 func cst(y int, m time.Month, d, h int) time.Time {
 	return time.Date(y, m, d, h, 0, 0, 0, casework.ChinaTime)
 }

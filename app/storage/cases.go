@@ -230,10 +230,3 @@ func (t *caseTx) AddRating(c *casework.Case, followUp bool) error {
 }
 
 func (t *caseTx) Audit(r *audit.Record) error { return appendAudit(t.tx, r) }
-
-func (t *caseTx) Outbox(items []cases.Notification) error {
-	if len(items) == 0 {
-		return nil
-	}
-	return errs.E(errs.Internal, "outbox not available")
-}

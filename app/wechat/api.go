@@ -107,8 +107,11 @@ func (c *Client) SendSubscribe(ctx context.Context, m SubscribeMessage) error {
 		data[k] = &subscribe.DataItem{Value: ClipSubscribeValue(k, v)}
 	}
 	state := c.cfg.MiniProgramState
-	if state == "" {
+	switch state {
+	case "":
 		state = "formal"
+	case "develop", "development":
+		state = "developer" // WeChat's spelling
 	}
 	msg := &subscribe.Message{ToUser: m.ToUser, TemplateID: m.TemplateID, Page: m.Page,
 		Data: data, MiniprogramState: state, Lang: "zh_CN"}
@@ -210,12 +213,17 @@ func keywordType(key string) string { return strings.TrimRight(key, "0123456789"
 // ClipSubscribeValue shortens v to what WeChat accepts for keyword key
 // ("thing" values end with "…" when cut); other keyword types are returned as is.
 func ClipSubscribeValue(key, v string) string {
-	limit, ok := subscribeLimits[keywordType(key)]
-	if !ok || utf8.RuneCountInString(v) <= limit {
+	kind := keywordType(key)
+	limit, ok := subscribeLimits[kind]
+	n := utf8.RuneCountInString(v)
+	if kind == "name" && n == len(v) { // pure ASCII names may be twice as long
+		limit = 20
+	}
+	if !ok || n <= limit {
 		return v
 	}
 	r := []rune(v)
-	if keywordType(key) == "thing" {
+	if kind == "thing" {
 		return string(r[:limit-1]) + "…"
 	}
 	return string(r[:limit])

@@ -30,7 +30,7 @@ type Client struct {
 	cfg   Config
 	cache *RedisCache
 	log   *slog.Logger
-	http  *http.Client
+	hc    *http.Client
 
 	auth      *auth.Auth           // nil when the mini-program is not configured
 	subscribe *subscribe.Subscribe // nil when the mini-program is not configured
@@ -104,7 +104,7 @@ func NewClient(cfg Config, rdb redis.UniversalClient, opts ...Option) (*Client, 
 		cfg:       cfg,
 		cache:     NewRedisCache(rdb, cfg.keyPrefix()+"token:", o.log),
 		log:       o.log,
-		http:      hc,
+		hc:        hc,
 		tokenKeys: map[channel]string{},
 	}
 	c.build()
@@ -149,7 +149,7 @@ func (c *Client) build() {
 func (c *Client) Config() Config { return c.cfg }
 
 // HTTPClient returns the client the SDK uses (the simulator's in simulator mode).
-func (c *Client) HTTPClient() *http.Client { return c.http }
+func (c *Client) HTTPClient() *http.Client { return c.hc }
 
 // withToken runs call; when WeChat rejects the access token (40001, 40014,
 // 42001) it drops the shared cached token and runs call once more. A rejected

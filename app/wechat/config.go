@@ -53,7 +53,7 @@ type Config struct {
 	Env                string // EnvDevelopment or EnvProduction
 	Mode               string // ModeSimulator or ModeLive
 	MiniProgram        AppCredentials
-	MiniProgramState   string // subscribe-message target: developer, trial or formal (default)
+	MiniProgramState   string // subscribe-message target: developer (or develop), trial or formal (default)
 	OfficialAccount    AppCredentials
 	Work               WorkConfig
 	PushToken          string   // token of the /wechat/push endpoint

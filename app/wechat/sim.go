@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -46,8 +47,8 @@ const maxSimMessages = 10000
 type Message struct {
 	Channel    string         `json:"channel"` // ChannelSubscribe, ChannelTemplate or ChannelWork
 	ToUser     string         `json:"touser"`
-	TemplateID string         `json:"template_id,omitempty"`
-	Page       string         `json:"page,omitempty"`
+	TemplateID string         `json:"template_id"`
+	Page       string         `json:"page"`
 	Data       map[string]any `json:"data"`
 	SentAt     time.Time      `json:"sent_at"`
 }
@@ -169,6 +170,7 @@ func (s *Simulator) Messages(touser string) []Message {
 	out := []Message{}
 	for _, m := range s.messages {
 		if touser == "" || m.ToUser == touser {
+			m.Data = maps.Clone(m.Data) // callers may keep and change what they get
 			out = append(out, m)
 		}
 	}
