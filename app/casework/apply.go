@@ -33,7 +33,7 @@ func Apply(c *Case, actor Actor, req Request, env Env) (*Event, error) {
 		return nil, errs.Ef(errs.Forbidden, "%s无权执行「%s」", actor.Role.Label(), t.Label)
 	}
 	if !t.AllowedFrom(c.Status) {
-		return nil, errs.Ef(errs.Conflict, "案件状态不允许执行「%s」", t.Label)
+		return nil, errs.Ef(errs.Conflict, "案件当前状态为「%s」，不能执行「%s」", c.Status.Label(), t.Label)
 	}
 	if req.Version != c.Version {
 		return nil, errs.Ef(errs.Conflict, "案件已被他人更新（当前版本 %d），请刷新后重试", c.Version)

@@ -75,6 +75,7 @@ func (e *PushEvent) byStatus(accept bool) []string {
 // flexString accepts a JSON string or number (WeChat sends both for the same field).
 type flexString string
 
+// UnmarshalJSON keeps a number's text or a string's value.
 func (f *flexString) UnmarshalJSON(b []byte) error {
 	if len(b) > 0 && b[0] == '"' {
 		var s string
@@ -91,6 +92,7 @@ func (f *flexString) UnmarshalJSON(b []byte) error {
 // flexList accepts a JSON array or a single object (WeChat sends "List": {…} for one item).
 type flexList []pushItem
 
+// UnmarshalJSON accepts an array, one object or null.
 func (l *flexList) UnmarshalJSON(b []byte) error {
 	b = bytes.TrimSpace(b)
 	switch {

@@ -118,6 +118,7 @@ func (s *Simulator) Transport() http.RoundTripper { return simTransport{s} }
 
 type simTransport struct{ s *Simulator }
 
+// RoundTrip serves req in process; the caller's deadline still applies.
 func (t simTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if req.Body != nil {
 		defer req.Body.Close()
