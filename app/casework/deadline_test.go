@@ -228,21 +228,34 @@ func TestOverdue(t *testing.T) {
 		}
 	})
 
-	// Only suspension stops the clock (SPEC §3): a case accepted and then
-	// waiting for the enterprise's materials keeps its deadline, so it is
-	// overdue in needs_info as well as once it is back in review.
-	t.Run("needs_info_after_acceptance", func(t *testing.T) {
-		c := caseAt(t, casework.Reviewing)
+	// Time spent waiting for the enterprise's materials (补正) does not count
+	// toward the promised time: request_info stops the clock, supplement
+	// restarts it with the working days that were left.
+	t.Run("needs_info_after_acceptance_stops_the_clock", func(t *testing.T) {
+		c := caseAt(t, casework.Reviewing) // accepted Mon 03-02, deadline Tue 03-03
+		ev := mustApply(t, c, clerk, casework.ActionRequestInfo, map[string]any{"reason": "缺少营业执照"}, monday)
+		if c.Overdue(late) {
+			t.Error("a case waiting for materials is overdue")
+		}
+		if c.RemainingDays == nil || *c.RemainingDays != 1 || ev.Payload["remaining_days"] != 1 {
+			t.Fatalf("remaining days = %v (event %v), want 1", c.RemainingDays, ev.Payload["remaining_days"])
+		}
+		// Supplemented on Fri 03-20: one working day left → Mon 03-23.
+		ev = mustApply(t, c, enterprise, casework.ActionSupplement, map[string]any{"note": "已补充"}, late)
+		if c.Deadline != "2026-03-23" || ev.Payload["deadline"] != "2026-03-23" || c.RemainingDays != nil {
+			t.Fatalf("after supplement: deadline %s (event %v), remaining %v", c.Deadline, ev.Payload["deadline"], c.RemainingDays)
+		}
+		if c.Overdue(late) || !c.Overdue(cst(2026, 3, 24, 9)) {
+			t.Error("restarted clock does not run out on 03-24")
+		}
+	})
+
+	t.Run("needs_info_before_acceptance_has_no_clock", func(t *testing.T) {
+		c := caseAt(t, casework.Submitted)
 		mustApply(t, c, clerk, casework.ActionRequestInfo, map[string]any{"reason": "缺少营业执照"}, monday)
-		if !c.Overdue(late) {
-			t.Errorf("accepted case in needs_info past its deadline %s is not overdue", c.Deadline)
-		}
-		if c.Overdue(cst(2026, 3, 3, 9)) {
-			t.Error("overdue before its deadline")
-		}
-		mustApply(t, c, enterprise, casework.ActionSupplement, map[string]any{"note": "已补充"}, late)
-		if !c.Overdue(late) || c.Deadline != "2026-03-03" {
-			t.Errorf("after supplement: overdue %v, deadline %s", c.Overdue(late), c.Deadline)
+		mustApply(t, c, enterprise, casework.ActionSupplement, nil, late)
+		if c.Deadline != "" || c.RemainingDays != nil {
+			t.Fatalf("unaccepted case got a clock: deadline %q remaining %v", c.Deadline, c.RemainingDays)
 		}
 	})
 

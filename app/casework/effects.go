@@ -83,6 +83,9 @@ func effectCoordinate(c *Case, a Actor, p Payload, env Env, _ map[string]any) er
 
 // effectSuspend stops the clock: the working days left are kept.
 func effectSuspend(c *Case, _ Actor, _ Payload, env Env, ev map[string]any) error {
+	if c.Deadline == "" || c.RemainingDays != nil {
+		return nil // never accepted (no deadline yet), or already stopped
+	}
 	left := 0
 	if d, err := ParseDate(c.Deadline); err == nil {
 		left = env.Days.WorkingDaysBetween(env.today(), d)
@@ -94,6 +97,9 @@ func effectSuspend(c *Case, _ Actor, _ Payload, env Env, ev map[string]any) erro
 
 // effectResume restarts the clock from today with the days that were left.
 func effectResume(c *Case, _ Actor, _ Payload, env Env, ev map[string]any) error {
+	if c.RemainingDays == nil {
+		return nil // the clock was not stopped
+	}
 	left := 0
 	if c.RemainingDays != nil {
 		left = *c.RemainingDays

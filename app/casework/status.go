@@ -94,10 +94,11 @@ func StageOf(s Status) Stage { return stageOf[s] }
 func (s Stage) Label() string { return stageLabels[s] }
 
 // clockRunning reports whether the deadline clock runs in status s: from
-// acceptance until the head signs off, except while suspended.
+// acceptance until the head signs off, except while suspended and while the
+// enterprise supplements materials (补正期间不计入承诺时限).
 func clockRunning(s Status) bool {
 	switch s {
-	case NeedsInfo, Reviewing, MeetingReview, Assigned, InService, Closing:
+	case Reviewing, MeetingReview, Assigned, InService, Closing:
 		return true
 	}
 	return false

@@ -71,12 +71,12 @@ var Table = []Transition{
 		Fields: []Field{
 			{Name: "reason", Label: "原因", Kind: KLongText, Required: true, Public: true},
 			{Name: "items", Label: "需补充的材料", Kind: KList, Public: true},
-		}},
+		}, Effect: effectSuspend}, // 补正材料期间不计入承诺时限: the clock stops until the supplement
 	{Action: ActionSupplement, Label: "补充材料", From: []Status{NeedsInfo}, To: Reviewing, Roles: []Role{RoleEnterprise, RoleClerk}, Public: true,
 		Fields: []Field{
 			{Name: "note", Label: "补充说明", Kind: KLongText, Public: true},
 			{Name: "attachments", Label: "附件", Kind: KList, Public: true},
-		}},
+		}, Effect: effectResume},
 	{Action: ActionReject, Label: "不予受理", From: []Status{Submitted, Reviewing, NeedsInfo}, To: Rejected, Roles: []Role{RoleClerk, RoleHead}, Public: true,
 		Fields: []Field{{Name: "reason", Label: "原因", Kind: KLongText, Required: true, Public: true}}},
 	{Action: ActionWithdraw, Label: "撤回申请", From: []Status{Submitted, NeedsInfo, Reviewing}, To: Withdrawn, Roles: []Role{RoleEnterprise}, Public: true,
