@@ -13,6 +13,13 @@ import (
 // answer as for a case that does not exist, so ids reveal nothing.
 func notFound() error { return errs.E(errs.NotFound, "案件不存在") }
 
+// archivePool reports whether a case that was never assigned is in the
+// specialists' shared archiving pool: rejected and withdrawn applications
+// are archived by a specialist (资料归档) although none served them.
+func archivePool(s casework.Status) bool {
+	return s == casework.Rejected || s == casework.Withdrawn || s == casework.Archived
+}
+
 // mayReadCases refuses roles that never see case content.
 func (s *Service) mayReadCases(ctx context.Context, v Viewer) error {
 	switch v.Role {
@@ -29,7 +36,7 @@ func (s *Service) visible(ctx context.Context, v Viewer, c *casework.Case) error
 	case casework.RoleClerk, casework.RoleHead:
 		ok = true
 	case casework.RoleSpecialist:
-		ok = c.SpecialistID == v.ID
+		ok = c.SpecialistID == v.ID || (c.SpecialistID == 0 && archivePool(c.Status))
 	case casework.RoleEnterprise:
 		ok = (c.SubmitterID != 0 && c.SubmitterID == v.ID) ||
 			(v.Verified && v.EnterpriseID != 0 && c.EnterpriseID == v.EnterpriseID)
@@ -68,7 +75,7 @@ func (s *Service) ScopeFilter(ctx context.Context, v Viewer, f Filter) (Filter, 
 	}
 	switch v.Role {
 	case casework.RoleSpecialist:
-		f.SpecialistID = v.ID
+		f.SpecialistID, f.SpecialistPool = v.ID, true
 	case casework.RoleLiaison:
 		f.Department = v.Department
 		if v.Department == "" {

@@ -16,15 +16,18 @@ import (
 type Filter struct {
 	Statuses     []casework.Status
 	SpecialistID int64
-	EnterpriseID int64 // with SubmitterID: enterprise cases OR own cases
-	SubmitterID  int64
-	OwnOnly      bool   // enterprise member not yet verified: SubmitterID only
-	Department   string // liaison: cases with a matter for this department
-	Overdue      bool
-	Today        string // YYYY-MM-DD, for Overdue
-	Q            string // number, enterprise name or credit code
-	Before       int64  // cursor: ids below this
-	Limit        int
+	// SpecialistPool widens SpecialistID to unassigned cases waiting to be
+	// archived (rejected, withdrawn) and those archived.
+	SpecialistPool bool
+	EnterpriseID   int64 // with SubmitterID: enterprise cases OR own cases
+	SubmitterID    int64
+	OwnOnly        bool   // enterprise member not yet verified: SubmitterID only
+	Department     string // liaison: cases with a matter for this department
+	Overdue        bool
+	Today          string // YYYY-MM-DD, for Overdue
+	Q              string // number, enterprise name or credit code
+	Before         int64  // cursor: ids below this
+	Limit          int
 }
 
 // Store is the persistence the service needs. Implemented by storage.

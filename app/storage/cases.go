@@ -87,7 +87,11 @@ func (s *Cases) ListCases(ctx context.Context, f cases.Filter) ([]casework.Case,
 	if len(f.Statuses) > 0 {
 		q = q.Where("status IN ?", f.Statuses)
 	}
-	if f.SpecialistID != 0 {
+	switch {
+	case f.SpecialistID != 0 && f.SpecialistPool:
+		q = q.Where("(specialist_id = ? OR (specialist_id = 0 AND status IN ?))", f.SpecialistID,
+			[]string{"rejected", "withdrawn", "archived"})
+	case f.SpecialistID != 0:
 		q = q.Where("specialist_id = ?", f.SpecialistID)
 	}
 	switch {
