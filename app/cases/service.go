@@ -74,8 +74,15 @@ func (s *Service) Submit(ctx context.Context, v Viewer, in SubmitInput) (*casewo
 		return nil, err
 	}
 	c.HotlineOrder = in.HotlineOrder
-	if v.Role == casework.RoleEnterprise {
+	switch {
+	case v.Role == casework.RoleEnterprise:
 		c.EnterpriseID = v.EnterpriseID
+	case c.Form.Enterprise.CreditCode != "":
+		// Window, complaint and hotline intake: the case belongs to the
+		// registered enterprise of that credit code, so its members see it.
+		if c.EnterpriseID, err = s.store.EnterpriseByCreditCode(ctx, c.Form.Enterprise.CreditCode); err != nil {
+			return nil, err
+		}
 	}
 	seq, err := s.store.NextCaseNumber(ctx, now.In(casework.ChinaTime).Year())
 	if err != nil {

@@ -43,6 +43,9 @@ type Store interface {
 	ListCases(ctx context.Context, f Filter) ([]casework.Case, error)
 	// HasMatterFor reports whether the case has a matter for the department.
 	HasMatterFor(ctx context.Context, caseID int64, department string) (bool, error)
+	// EnterpriseByCreditCode returns the id of the registered enterprise with
+	// that credit code, or 0 when there is none.
+	EnterpriseByCreditCode(ctx context.Context, creditCode string) (int64, error)
 	// Specialists returns the active specialists by id with their names.
 	Specialists(ctx context.Context) (map[int64]string, error)
 	// NextCaseNumber reserves the next sequence number of a year; numbers

@@ -137,6 +137,16 @@ func (s *Cases) HasMatterFor(ctx context.Context, caseID int64, department strin
 	return n > 0, translate(err, "事项")
 }
 
+// EnterpriseByCreditCode returns the registered enterprise's id, or 0.
+func (s *Cases) EnterpriseByCreditCode(ctx context.Context, creditCode string) (int64, error) {
+	var ids []int64
+	err := s.db.R.WithContext(ctx).Table("enterprises").Where("credit_code = ?", creditCode).Limit(1).Pluck("id", &ids).Error
+	if err != nil || len(ids) == 0 {
+		return 0, translate(err, "企业")
+	}
+	return ids[0], nil
+}
+
 // Specialists returns the active specialists.
 func (s *Cases) Specialists(ctx context.Context) (map[int64]string, error) {
 	var rows []struct {

@@ -42,6 +42,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = userCmd(ctx, cfg, log, args, stdout)
 	case "demo":
 		err = demo(ctx, cfg, log, stdout)
+	case "healthcheck":
+		err = healthcheck(cfg)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -63,6 +65,7 @@ commands:
   migrate    apply database migrations and seed the holiday calendar
   user add   --username U --password P --role ROLE --name NAME [--department D] [--wecom-userid W] [--phone P]
   demo       load a realistic demo data set and print the demo logins
+  healthcheck  exit 0 when the local service answers /healthz (for containers)
 
 configuration: SUNSHINE_* environment variables (see README.md)
 `
