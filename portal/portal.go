@@ -12,8 +12,16 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"sunshine/app/accounts"
+	"sunshine/app/admin"
 	"sunshine/app/audit"
+	"sunshine/app/calendar"
 	"sunshine/app/cases"
+	"sunshine/app/consult"
+	"sunshine/app/files"
+	"sunshine/app/followup"
+	"sunshine/app/hotline"
+	"sunshine/app/matters"
+	"sunshine/app/members"
 	"sunshine/app/session"
 )
 
@@ -27,11 +35,26 @@ type Deps struct {
 	Sessions *session.Store
 	Audit    audit.Store
 	KV       redis.UniversalClient
+	// Calendar is the in-memory working-day calendar, reloaded after the
+	// admin edits a year in Holidays; Consultations and Followups keep the
+	// 咨询 records and the head's 回访 tasks (staff API).
+	Calendar      *calendar.Calendar
+	Holidays      admin.HolidayStore
+	Consultations consult.Store
+	Followups     followup.Store
 	// BodyLimit is the largest accepted request body in bytes.
 	BodyLimit int
 
 	// HotlineSecret is the HMAC key of hotline intake.
 	HotlineSecret string
+	// Files, Matters and Hotline serve the materials of cases, the
+	// department matters and the 2135 hotline intake (API_FILES.md).
+	Files   *files.Service
+	Matters *matters.Service
+	Hotline *hotline.Service
+	// Members is the enterprise users' service: the window lists and
+	// verifies them (members.go).
+	Members *members.Service
 }
 
 // New builds the portal app. Mount it at "/".
@@ -50,10 +73,13 @@ func New(d Deps) *fiber.App {
 		BodyLimit:             d.BodyLimit,
 		ErrorHandler:          errorHandler(d.Log),
 	})
-	h := &handlers{d: d}
+	h := &handlers{d: d, staff: newStaffServices(d)}
 	h.routes(app)
 	return app
 }
 
 // handlers holds the dependencies of every handler of the portal.
-type handlers struct{ d Deps }
+type handlers struct {
+	d     Deps
+	staff *staffServices // the app services behind /api/staff/v1
+}

@@ -6,4 +6,9 @@ import "github.com/gofiber/fiber/v2"
 // file.
 func (h *handlers) routes(app *fiber.App) {
 	h.staffRoutes(app)
+	h.attachmentRoutes(app)
+	h.matterRoutes(app)
+	h.printRoutes(app)
+	h.hotlineRoutes(app)
+	h.memberRoutes(app)
 }

@@ -67,15 +67,20 @@ func (s *Service) CanSee(ctx context.Context, v Viewer, id int64) (*casework.Cas
 	return c, s.visible(ctx, v, c)
 }
 
-// ScopeFilter narrows a list filter to what the viewer may see. Errors:
-// forbidden for roles without case access.
+// ScopeFilter narrows a list filter to what the viewer may see. With
+// f.Mine a specialist gets only the cases assigned to them (not the shared
+// archiving pool) and other staff the cases they acted on (intake, review,
+// assignment, records …). Errors: forbidden for roles without case access.
 func (s *Service) ScopeFilter(ctx context.Context, v Viewer, f Filter) (Filter, error) {
 	if err := s.mayReadCases(ctx, v); err != nil {
 		return f, err
 	}
+	if f.Mine && v.Role != casework.RoleSpecialist && v.Role != casework.RoleEnterprise {
+		f.ActorID, f.ActorRole = v.ID, v.Role
+	}
 	switch v.Role {
 	case casework.RoleSpecialist:
-		f.SpecialistID, f.SpecialistPool = v.ID, true
+		f.SpecialistID, f.SpecialistPool = v.ID, !f.Mine
 	case casework.RoleLiaison:
 		f.Department = v.Department
 		if v.Department == "" {
@@ -94,7 +99,8 @@ func (s *Service) List(ctx context.Context, v Viewer, f Filter) ([]casework.Case
 	if err != nil {
 		return nil, err
 	}
-	if f.Limit <= 0 || f.Limit > 100 {
+	// 101: a page of 100 plus one row that tells whether another follows.
+	if f.Limit <= 0 || f.Limit > 101 {
 		f.Limit = 20
 	}
 	f.Today = casework.DateOf(s.now())

@@ -121,14 +121,25 @@ func (s *Service) Get(ctx context.Context, v Viewer, id int64) (*Detail, error) 
 	if err := s.visible(ctx, v, c); err != nil {
 		return nil, err
 	}
+	if c.Registration.Consultation == nil {
+		if c.Registration.Consultation, err = s.store.Consultation(ctx, id); err != nil {
+			return nil, err
+		}
+	}
 	return &Detail{Case: c, Timeline: tl}, nil
 }
 
-// Act applies one workflow action as one transaction. Errors: those of
+// Act applies one workflow action as one transaction. A role that may
+// never take the action is refused (forbidden) before the case is looked
+// at, so the answer tells nothing about the case. Errors: those of
 // casework.Apply, plus not_found when the viewer may not see the case.
 func (s *Service) Act(ctx context.Context, v Viewer, id int64, req casework.Request) (*casework.Case, error) {
 	if err := s.mayReadCases(ctx, v); err != nil {
 		return nil, err
+	}
+	if t, ok := casework.Lookup(req.Action); ok && !t.Allows(v.Role) {
+		return nil, s.deny(ctx, v, "case."+string(req.Action), strconv.FormatInt(id, 10),
+			v.Role.Label()+"无权执行「"+t.Label+"」")
 	}
 	c, err := s.store.Case(ctx, id)
 	if err != nil {

@@ -26,7 +26,10 @@ type Filter struct {
 	Overdue        bool
 	Today          string // YYYY-MM-DD, for Overdue
 	Q              string // number, enterprise name or credit code
-	Before         int64  // cursor: ids below this
+	Mine           bool   // "my cases": see Service.ScopeFilter
+	ActorID        int64  // with ActorRole: cases with a timeline event by this actor
+	ActorRole      casework.Role
+	Before         int64 // cursor: ids below this
 	Limit          int
 }
 
@@ -41,6 +44,9 @@ type Store interface {
 	CaseByHotlineOrder(ctx context.Context, orderNo string) (*casework.Case, error)
 	// ListCases returns at most f.Limit cases, newest first.
 	ListCases(ctx context.Context, f Filter) ([]casework.Case, error)
+	// Consultation returns the earliest 咨询 record linked to the case, nil
+	// when there is none.
+	Consultation(ctx context.Context, caseID int64) (*casework.Consultation, error)
 	// HasMatterFor reports whether the case has a matter for the department.
 	HasMatterFor(ctx context.Context, caseID int64, department string) (bool, error)
 	// EnterpriseByCreditCode returns the id of the registered enterprise with
@@ -70,18 +76,26 @@ type Tx interface {
 	AddRating(c *casework.Case, followUp bool) error
 	// Audit appends an audit record.
 	Audit(r *audit.Record) error
-	// Outbox stores notifications to deliver after commit.
+	// Outbox stores notifications to deliver after commit, with their inbox
+	// entries; items whose DedupKey is already stored are skipped.
 	Outbox(items []Notification) error
 }
 
 // Notification is an outbox row written with the action that causes it.
+// Storage files Title and Body in the recipient's in-app inbox in the same
+// transaction (members and staff; the hotline has no inbox).
 type Notification struct {
-	Event     string // e.g. case.accepted
+	Event     string // e.g. accepted, new_case (see package notify)
 	CaseID    int64
-	Recipient string // kind:id, e.g. member:12, staff:3, hotline:ORDER
+	Recipient string   // kind:id, e.g. member:12, staff:3, hotline:ORDER
+	Channels  []string // delivery plan in order, e.g. subscribe, template
+	Title     string   // inbox title
+	Body      string   // inbox text
+	Page      string   // mini-program page that opens the case
 	Payload   map[string]any
-	NotBefore time.Time
-	DedupKey  string // unique per notification when set
+	At        time.Time // when the event happened, by the service clock (zero: now)
+	NotBefore time.Time // not delivered before (zero: at At)
+	DedupKey  string    // unique when set; a repeat is skipped, not an error
 }
 
 // Hook runs inside the transaction of every applied action or submit and

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"strings"
+	"time"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -21,14 +22,50 @@ func (db *DB) Cases() *Cases { return &Cases{db: db} }
 
 var _ cases.Store = (*Cases)(nil)
 
-// Case returns a case with its rating (two queries).
+// Case returns a case with its rating (one query).
 func (s *Cases) Case(ctx context.Context, id int64) (*casework.Case, error) {
-	var row caseRow
-	if err := s.db.R.WithContext(ctx).Take(&row, "id = ?", id).Error; err != nil {
+	return s.caseWhere(ctx, "cases.id = ?", id)
+}
+
+// caseRatingRow is a case with the columns of its rating, if any.
+type caseRatingRow struct {
+	Case            caseRow `gorm:"embedded"`
+	RatingScore     *int
+	RatingComment   *string
+	RatingSource    *string
+	RatingRatedByID *int64
+	RatingCreatedAt *time.Time
+}
+
+func (caseRatingRow) TableName() string { return "cases" }
+
+// caseWhere reads one case and its rating in a single query: every read
+// and every action starts here, so a second round trip would cost them all.
+func (s *Cases) caseWhere(ctx context.Context, cond string, arg any) (*casework.Case, error) {
+	var row caseRatingRow
+	err := s.db.R.WithContext(ctx).Select("cases.*, ratings.score AS rating_score, ratings.comment AS rating_comment, "+
+		"ratings.source AS rating_source, ratings.rated_by_id AS rating_rated_by_id, ratings.created_at AS rating_created_at").
+		Joins("LEFT JOIN ratings ON ratings.case_id = cases.id").Where(cond, arg).Take(&row).Error
+	if err != nil {
 		return nil, translateCase(err)
 	}
-	c := row.toCase()
-	return c, s.attachRating(ctx, c)
+	c := row.Case.toCase()
+	if row.RatingScore != nil {
+		c.Rating = &casework.Rating{Score: *row.RatingScore, Comment: deref(row.RatingComment),
+			Source: deref(row.RatingSource), RatedByID: deref(row.RatingRatedByID)}
+		if row.RatingCreatedAt != nil {
+			c.Rating.At = *row.RatingCreatedAt
+		}
+	}
+	return c, nil
+}
+
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
 }
 
 func translateCase(err error) error {
@@ -38,19 +75,7 @@ func translateCase(err error) error {
 	return translate(err, "案件")
 }
 
-func (s *Cases) attachRating(ctx context.Context, c *casework.Case) error {
-	var rs []ratingRow
-	if err := s.db.R.WithContext(ctx).Where("case_id = ?", c.ID).Limit(1).Find(&rs).Error; err != nil {
-		return translate(err, "评价")
-	}
-	if len(rs) == 1 {
-		r := rs[0]
-		c.Rating = &casework.Rating{Score: r.Score, Comment: r.Comment, Source: r.Source, At: r.CreatedAt, RatedByID: r.RatedByID}
-	}
-	return nil
-}
-
-// CaseWithTimeline returns a case, its rating and its timeline: three
+// CaseWithTimeline returns a case, its rating and its timeline: two
 // queries whatever the number of events.
 func (s *Cases) CaseWithTimeline(ctx context.Context, id int64) (*casework.Case, []casework.Event, error) {
 	c, err := s.Case(ctx, id)
@@ -70,12 +95,7 @@ func (s *Cases) CaseWithTimeline(ctx context.Context, id int64) (*casework.Case,
 
 // CaseByHotlineOrder finds the case created from a hotline order.
 func (s *Cases) CaseByHotlineOrder(ctx context.Context, orderNo string) (*casework.Case, error) {
-	var row caseRow
-	if err := s.db.R.WithContext(ctx).Take(&row, "hotline_order_no = ?", orderNo).Error; err != nil {
-		return nil, translateCase(err)
-	}
-	c := row.toCase()
-	return c, s.attachRating(ctx, c)
+	return s.caseWhere(ctx, "cases.hotline_order_no = ?", orderNo)
 }
 
 // runningStatuses are those in which the deadline clock runs.
@@ -102,6 +122,9 @@ func (s *Cases) ListCases(ctx context.Context, f cases.Filter) ([]casework.Case,
 	}
 	if f.Department != "" {
 		q = q.Where("id IN (SELECT case_id FROM department_matters WHERE department = ?)", f.Department)
+	}
+	if f.ActorID != 0 {
+		q = q.Where("id IN (SELECT case_id FROM case_events WHERE actor_id = ? AND actor_role = ?)", f.ActorID, string(f.ActorRole))
 	}
 	if f.Overdue {
 		q = q.Where("deadline <> '' AND deadline < ? AND status IN ?", f.Today, runningStatuses)

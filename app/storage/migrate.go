@@ -46,10 +46,18 @@ func (d Dialect) render(stmt string) string {
 }
 
 // Migrate brings the schema up to date. Applied versions are recorded in
-// schema_migrations; on MySQL a named lock keeps concurrent instances from
-// migrating at the same time. Never edit a released migration: append one.
+// schema_migrations; on MySQL a named lock, on SQLite one transaction, keeps
+// concurrent instances from migrating at the same time. Never edit a
+// released migration: append one.
 func (db *DB) Migrate(ctx context.Context) error {
-	return db.W.WithContext(ctx).Connection(func(conn *gorm.DB) error {
+	run := db.W.WithContext(ctx).Connection
+	if db.Dialect == SQLite {
+		// SQLite DDL is transactional: one immediate transaction holds the
+		// write lock, so a second process on the same file waits, then finds
+		// every version applied (and a failed step leaves nothing behind).
+		run = func(fn func(*gorm.DB) error) error { return db.W.WithContext(ctx).Transaction(fn) }
+	}
+	return run(func(conn *gorm.DB) error {
 		if db.Dialect == MySQL {
 			var got int
 			if err := conn.Raw("SELECT GET_LOCK('sunshine_migrate', 60)").Scan(&got).Error; err != nil || got != 1 {

@@ -21,15 +21,23 @@ import (
 // MySQL reports whether tests run against MySQL.
 func MySQL() bool { return os.Getenv("TEST_MYSQL_DSN") != "" }
 
-// Open returns a migrated, empty database that is removed when t ends.
-func Open(t testing.TB) *storage.DB {
+// Fresh returns the options of a new, empty and unmigrated database that is
+// removed when t ends; several handles opened with them share one database,
+// as several instances of the service do.
+func Fresh(t testing.TB) storage.Options {
 	t.Helper()
-	ctx := context.Background()
 	opts := storage.Options{SQLitePath: filepath.Join(t.TempDir(), "test.db")}
 	if dsn := os.Getenv("TEST_MYSQL_DSN"); dsn != "" {
 		opts.MySQLDSN = freshDatabase(t, dsn)
 	}
-	db, err := storage.Open(ctx, opts)
+	return opts
+}
+
+// Open returns a migrated, empty database that is removed when t ends.
+func Open(t testing.TB) *storage.DB {
+	t.Helper()
+	ctx := context.Background()
+	db, err := storage.Open(ctx, Fresh(t))
 	if err != nil {
 		t.Fatalf("open test database: %v", err)
 	}

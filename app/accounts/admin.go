@@ -1,0 +1,164 @@
+package accounts
+
+import (
+	"context"
+	"strings"
+	"unicode/utf8"
+
+	"sunshine/app/audit"
+	"sunshine/app/casework"
+	"sunshine/app/errs"
+)
+
+// requireAdmin refuses anyone but the system administrator, with an audit
+// record of the denial.
+func (s *Service) requireAdmin(ctx context.Context, by casework.Actor, action string, target int64) error {
+	if by.Role == casework.RoleAdmin {
+		return nil
+	}
+	s.record(ctx, by, action, target, audit.Denied, "not admin")
+	return errs.E(errs.Forbidden, "只有系统管理员可以管理用户")
+}
+
+// CreateUser creates a staff account (admin only). Errors: forbidden,
+// unprocessable, conflict (username taken).
+func (s *Service) CreateUser(ctx context.Context, by casework.Actor, n NewStaff) (*Staff, error) {
+	if err := s.requireAdmin(ctx, by, "staff.create", 0); err != nil {
+		return nil, err
+	}
+	u, err := CreateStaff(ctx, s.store, n, s.now())
+	if err != nil {
+		return nil, err
+	}
+	s.record(ctx, by, "staff.create", u.ID, audit.OK, "role="+string(u.Role))
+	return u, nil
+}
+
+// Users lists accounts, optionally of one role. The admin sees every
+// account; the head sees active accounts only (to pick a specialist).
+// Errors: forbidden, invalid (unknown role).
+func (s *Service) Users(ctx context.Context, by casework.Actor, role casework.Role) ([]Staff, error) {
+	if by.Role != casework.RoleAdmin && by.Role != casework.RoleHead {
+		s.record(ctx, by, "staff.list", 0, audit.Denied, "role")
+		return nil, errs.E(errs.Forbidden, "当前角色无权查看人员列表")
+	}
+	if role != "" && !role.IsStaff() {
+		return nil, errs.Ef(errs.Invalid, "角色无效：%s", role)
+	}
+	list, err := s.store.ListStaff(ctx, role)
+	if err != nil {
+		return nil, err
+	}
+	if by.Role == casework.RoleAdmin {
+		return list, nil
+	}
+	out := list[:0]
+	for _, u := range list {
+		if !u.Disabled {
+			out = append(out, u)
+		}
+	}
+	return out, nil
+}
+
+// User returns one account (admin only). Errors: forbidden, not_found.
+func (s *Service) User(ctx context.Context, by casework.Actor, id int64) (*Staff, error) {
+	if err := s.requireAdmin(ctx, by, "staff.read", id); err != nil {
+		return nil, err
+	}
+	return s.store.StaffByID(ctx, id)
+}
+
+// SetDisabled disables or re-enables an account (admin only); disabling
+// ends all its sessions at once. Errors: forbidden, not_found, conflict
+// (one's own account).
+func (s *Service) SetDisabled(ctx context.Context, by casework.Actor, id int64, disabled bool) (*Staff, error) {
+	action := map[bool]string{true: "staff.disable", false: "staff.enable"}[disabled]
+	if err := s.requireAdmin(ctx, by, action, id); err != nil {
+		return nil, err
+	}
+	if id == by.ID {
+		return nil, errs.E(errs.Conflict, "不能停用或启用自己的账号")
+	}
+	u, err := s.store.StaffByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if u.Disabled != disabled {
+		u.Disabled = disabled
+		if err := s.store.UpdateStaff(ctx, u); err != nil {
+			return nil, err
+		}
+		s.record(ctx, by, action, id, audit.OK, "")
+	}
+	if disabled {
+		s.endAll(ctx, id)
+	}
+	return u, nil
+}
+
+// ChangeRole sets an account's role and department (admin only). A change
+// ends all its sessions: what the user may see depends on both. Errors:
+// forbidden, not_found, unprocessable, conflict (one's own account).
+func (s *Service) ChangeRole(ctx context.Context, by casework.Actor, id int64, role casework.Role, department string) (*Staff, error) {
+	if err := s.requireAdmin(ctx, by, "staff.role", id); err != nil {
+		return nil, err
+	}
+	department = strings.TrimSpace(department)
+	bad := map[string]string{}
+	if !role.IsStaff() {
+		bad["role"] = "角色只能是 clerk、specialist、head、liaison、supervisor、admin 之一"
+	}
+	if role == casework.RoleLiaison && department == "" {
+		bad["department"] = "审批部门联络员须填写所属部门"
+	}
+	if utf8.RuneCountInString(department) > 100 {
+		bad["department"] = "部门名称不能超过100个字"
+	}
+	if err := errs.FieldErrors(bad); err != nil {
+		return nil, err
+	}
+	if id == by.ID {
+		return nil, errs.E(errs.Conflict, "不能修改自己的角色")
+	}
+	u, err := s.store.StaffByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if u.Role == role && u.Department == department {
+		return u, nil
+	}
+	detail := string(u.Role) + "→" + string(role)
+	u.Role, u.Department = role, department
+	if err := s.store.UpdateStaff(ctx, u); err != nil {
+		return nil, err
+	}
+	s.endAll(ctx, id)
+	s.record(ctx, by, "staff.role", id, audit.OK, detail)
+	return u, nil
+}
+
+// ResetPassword sets a new password (admin only), ends the account's
+// sessions and lifts a login lock. Errors: forbidden, not_found, unprocessable.
+func (s *Service) ResetPassword(ctx context.Context, by casework.Actor, id int64, password string) error {
+	if err := s.requireAdmin(ctx, by, "staff.password", id); err != nil {
+		return err
+	}
+	if msg := PasswordProblem(password); msg != "" {
+		return errs.FieldErrors(map[string]string{"password": msg})
+	}
+	u, err := s.store.StaffByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	if u.PasswordHash, err = HashPassword(password); err != nil {
+		return errs.Wrap(errs.Internal, "密码处理失败", err)
+	}
+	if err := s.store.UpdateStaff(ctx, u); err != nil {
+		return err
+	}
+	s.endAll(ctx, id)
+	s.throttle.unlock(ctx, accountKey(u.Username)) // a reset also lifts a lock
+	s.record(ctx, by, "staff.password", id, audit.OK, "")
+	return nil
+}

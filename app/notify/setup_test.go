@@ -1,0 +1,306 @@
+package notify_test
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"sunshine/app/accounts"
+	"sunshine/app/calendar"
+	"sunshine/app/cases"
+	"sunshine/app/casework"
+	"sunshine/app/errs"
+	"sunshine/app/kv/kvtest"
+	"sunshine/app/notify"
+	"sunshine/app/storage"
+	"sunshine/app/storage/storagetest"
+	"sunshine/app/wechat"
+)
+
+// Shared fixtures: a real database (SQLite, or MariaDB with TEST_MYSQL_DSN),
+// a real Redis (in process, or TEST_REDIS_URL), the real calendar, the real
+// case service, and app/wechat's client talking to its simulator.
+
+var days = calendar.New(calendar.Seed(), nil)
+
+// clock is the injected clock of the case service and the notifier.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time          { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) Set(t time.Time)         { c.mu.Lock(); c.t = t; c.mu.Unlock() }
+func (c *clock) Advance(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
+
+func cst(y int, m time.Month, d, h, min int) time.Time {
+	return time.Date(y, m, d, h, min, 0, 0, casework.ChinaTime)
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func discard() *slog.Logger { return slog.New(slog.DiscardHandler) }
+
+func randHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+type env struct {
+	t      *testing.T
+	ctx    context.Context
+	db     *storage.DB
+	clock  *clock
+	cases  *cases.Service
+	n      *notify.Service
+	sim    *wechat.Simulator
+	wc     *wechat.Client
+	opts   notify.Options
+	people people
+}
+
+// people are the staff and enterprise users of a test.
+type people struct {
+	clerk, head, specialist, specialist2, admin casework.Actor
+	enterpriseID                                int64
+	alice, carol, bob                           int64 // alice: verified admin; carol: unverified; bob: another enterprise
+}
+
+func (e *env) viewer(a casework.Actor) cases.Viewer { return cases.Viewer{Actor: a} }
+
+func (e *env) alice() cases.Viewer {
+	return cases.Viewer{Actor: casework.Actor{ID: e.people.alice, Role: casework.RoleEnterprise, Name: "张三"},
+		EnterpriseID: e.people.enterpriseID, Verified: true}
+}
+
+// newEnv builds the world at start (China time). mutate may change the
+// notifier's options before it is built.
+func newEnv(t *testing.T, start time.Time, mutate func(*notify.Options)) *env {
+	t.Helper()
+	db := storagetest.Open(t)
+	return newEnvOn(t, db, start, mutate)
+}
+
+func newEnvOn(t *testing.T, db *storage.DB, start time.Time, mutate func(*notify.Options)) *env {
+	t.Helper()
+	e := &env{t: t, ctx: context.Background(), db: db, clock: &clock{t: start}}
+	e.cases = cases.New(db.Cases(), days, e.clock.Now, nil)
+	e.sim, e.wc = newWeChat(t)
+	e.opts = notify.Options{WakeChannel: "test:notify:wake:" + randHex(6)}
+	if mutate != nil {
+		mutate(&e.opts)
+	}
+	rdb := kvtest.Open(t)
+	e.n = notify.New(notify.Deps{Store: db.Notifications(), Days: days, WeChat: e.wc, Redis: rdb,
+		Audit: db.Audit(), Now: e.clock.Now}, e.opts)
+	e.cases.OnEvent(e.n.Hook)
+	e.people = seedPeople(t, db)
+	e.sim.AddWorkUsers("wang", "li", "zhao", "head-chen")
+	return e
+}
+
+// newWeChat returns the simulator (subscribe templates: the notifier's
+// defaults) and the real SDK client routed to it.
+func newWeChat(t *testing.T) (*wechat.Simulator, *wechat.Client) {
+	t.Helper()
+	cfg := wechat.Config{Mode: wechat.ModeSimulator, SubscribeTemplates: notify.DefaultTemplates().SubscribeIDs(),
+		RedisKeyPrefix: "test:notify:wechat:" + randHex(6) + ":"}
+	sim, err := wechat.NewSimulator(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wc, err := wechat.NewClient(cfg, kvtest.Open(t), wechat.WithSimulator(sim), wechat.WithLogger(discard()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sim, wc
+}
+
+func createStaff(t *testing.T, db *storage.DB, role casework.Role, name, wecom, dept string) casework.Actor {
+	t.Helper()
+	s := &accounts.Staff{Username: string(role) + "-" + randHex(3), PasswordHash: "x", Role: role, Name: name,
+		WecomUserID: wecom, Department: dept, CreatedAt: time.Now(), UpdatedAt: time.Now()}
+	if err := db.Staff().CreateStaff(context.Background(), s); err != nil {
+		t.Fatal(err)
+	}
+	return s.Actor()
+}
+
+func seedStaff(t *testing.T, e *env, role casework.Role, name, wecom, dept string) int64 {
+	return createStaff(t, e.db, role, name, wecom, dept).ID
+}
+
+func seedPeople(t *testing.T, db *storage.DB) people {
+	t.Helper()
+	staff := func(role casework.Role, name, wecom, dept string) casework.Actor {
+		return createStaff(t, db, role, name, wecom, dept)
+	}
+	p := people{
+		clerk:       staff(casework.RoleClerk, "周窗口", "zhou", ""),
+		head:        staff(casework.RoleHead, "陈主任", "head-chen", ""),
+		specialist:  staff(casework.RoleSpecialist, "王专员", "wang", ""),
+		specialist2: staff(casework.RoleSpecialist, "李专员", "li", ""),
+		admin:       staff(casework.RoleAdmin, "管理员", "", ""),
+	}
+	p.enterpriseID = insertEnterprise(t, db, "阳光科技有限公司", creditCode)
+	p.alice = insertMember(t, db, "alice", p.enterpriseID, true, "")
+	p.carol = insertMember(t, db, "carol", p.enterpriseID, false, "")
+	other := insertEnterprise(t, db, "别家公司", "91350100MA2XYZ1234")
+	p.bob = insertMember(t, db, "bob", other, true, "")
+	return p
+}
+
+const creditCode = "91350100M000100Y43"
+
+func insertEnterprise(t *testing.T, db *storage.DB, name, code string) int64 {
+	t.Helper()
+	now := time.Now().UTC()
+	if err := db.W.Exec("INSERT INTO enterprises (name, credit_code, created_at, updated_at) VALUES (?, ?, ?, ?)",
+		name, code, now, now).Error; err != nil {
+		t.Fatal(err)
+	}
+	var id int64
+	db.W.Raw("SELECT id FROM enterprises WHERE credit_code = ?", code).Scan(&id)
+	return id
+}
+
+// insertMember adds the WeChat user sim-<name> (openid sim-openid-<name>).
+func insertMember(t *testing.T, db *storage.DB, name string, enterpriseID int64, verified bool, oaOpenID string) int64 {
+	t.Helper()
+	now := time.Now().UTC()
+	role := "member"
+	if verified {
+		role = "admin"
+	}
+	if err := db.W.Exec(`INSERT INTO members (openid, unionid, oa_openid, name, enterprise_id, member_role, verified, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, "sim-openid-"+name, "sim-unionid-"+name, oaOpenID, name, enterpriseID, role, verified, now, now).Error; err != nil {
+		t.Fatal(err)
+	}
+	var id int64
+	db.W.Raw("SELECT id FROM members WHERE openid = ?", "sim-openid-"+name).Scan(&id)
+	return id
+}
+
+func validForm() casework.Form {
+	return casework.Form{
+		Enterprise: casework.EnterpriseInfo{
+			Name: "阳光科技有限公司", Address: "市高新区创业路1号", Nature: "有限责任公司",
+			Lead:    casework.Person{Name: "张三", Title: "总经理", Phone: "13800138000"},
+			Handler: casework.Person{Name: "李四", Title: "行政主管", Phone: "13900139000"},
+			Email:   "contact@example.cn", CreditCode: creditCode,
+		},
+		Project: casework.Project{
+			Name: "智能制造产业园二期标准厂房及配套研发中心建设项目", Address: "市高新区创业路2号", Code: "2026-350100-39-01-000123",
+			TotalInvestment: "12000.50", FundSources: []string{"private"}, FloorArea: "35000",
+			LandNature: []string{"transferred"}, KeyProject: "municipal",
+			PurposeScale: "厂房及配套用房", Progress: "已取得用地",
+		},
+		Entrustment: casework.Entrustment{Stages: []string{"planning"}, Matters: "施工许可证办理", ServiceType: "agency"},
+	}
+}
+
+// submit creates a case as alice.
+func (e *env) submit() *casework.Case {
+	e.t.Helper()
+	c, err := e.cases.Submit(e.ctx, e.alice(), cases.SubmitInput{Form: validForm(), Channel: casework.ChannelMiniProgram})
+	if err != nil {
+		e.t.Fatalf("submit: %v %v", err, errs.FieldsOf(err))
+	}
+	return c
+}
+
+// act applies an action and returns the updated case.
+func (e *env) act(v cases.Viewer, c *casework.Case, a casework.Action, payload map[string]any) *casework.Case {
+	e.t.Helper()
+	out, err := e.cases.Act(e.ctx, v, c.ID, request(a, c.Version, payload))
+	if err != nil {
+		e.t.Fatalf("%s: %v %v", a, err, errs.FieldsOf(err))
+	}
+	return out
+}
+
+// request builds an action request from a plain payload.
+func request(a casework.Action, version int, payload map[string]any) casework.Request {
+	raw := map[string]json.RawMessage{}
+	for k, x := range payload {
+		b, _ := json.Marshal(x)
+		raw[k] = b
+	}
+	return casework.Request{Action: a, Version: version, Payload: raw}
+}
+
+// toService drives a new case to in_service with the specialist.
+func (e *env) toService() *casework.Case {
+	e.t.Helper()
+	p := e.people
+	c := e.submit()
+	c = e.act(e.viewer(p.clerk), c, casework.ActionAccept, map[string]any{"service_type": "agency", "promised_days": 10})
+	c = e.act(e.viewer(p.clerk), c, casework.ActionPassReview, map[string]any{"content": "材料齐全", "materials": []string{"申请表"}})
+	c = e.act(e.viewer(p.head), c, casework.ActionAssign, map[string]any{"opinion": "同意交办", "specialist_id": p.specialist.ID})
+	return e.act(e.viewer(p.specialist), c, casework.ActionStart, map[string]any{"handover": []string{"申请表原件"}})
+}
+
+// drain runs one worker pass.
+func (e *env) drain() int {
+	e.t.Helper()
+	n, err := e.n.NewWorker("test").RunOnce(e.ctx)
+	if err != nil {
+		e.t.Fatalf("worker: %v", err)
+	}
+	return n
+}
+
+// rows returns every outbox row, oldest first.
+func (e *env) rows() []notify.Row {
+	e.t.Helper()
+	var out []notify.Row
+	for before := int64(0); ; {
+		page, err := e.n.List(e.ctx, e.people.admin, notify.ListFilter{Before: before, Limit: 200})
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		out = append(page.Items, out...)
+		if page.Next == 0 {
+			break
+		}
+		before = page.Next
+	}
+	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
+		out[i], out[j] = out[j], out[i]
+	}
+	return out
+}
+
+// grant plays the user tapping "allow" for every template, times times:
+// the simulator adds its credits and pushes subscribe_msg_popup_event,
+// which a push endpoint verifies and turns into Credits.Grant.
+func (e *env) grant(name string, times int) {
+	e.t.Helper()
+	v := wechat.NewPushVerifier(e.sim.Config(), nil)
+	e.sim.SetPushTarget(func(r *http.Request) (*http.Response, error) {
+		body, _ := io.ReadAll(r.Body)
+		ev, err := v.Open(r.Context(), wechat.ParsePushQuery(r.URL.Query()), body)
+		if err == nil {
+			err = e.n.Credits().Grant(r.Context(), ev.FromUserName, ev.Accepted())
+		}
+		if err != nil {
+			return &http.Response{StatusCode: 400, Body: io.NopCloser(strings.NewReader(err.Error()))}, nil
+		}
+		return &http.Response{StatusCode: 200, Body: io.NopCloser(strings.NewReader("success"))}, nil
+	})
+	for range times {
+		if err := e.sim.Grant("sim-openid-"+name, nil); err != nil {
+			e.t.Fatal(err)
+		}
+	}
+}

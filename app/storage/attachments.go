@@ -1,0 +1,88 @@
+package storage
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"gorm.io/gorm"
+
+	"sunshine/app/audit"
+	"sunshine/app/casework"
+	"sunshine/app/files"
+)
+
+type attachmentRow struct {
+	ID           int64
+	CaseID       int64
+	Step         string
+	FileName     string
+	StoredName   string
+	ContentType  string
+	Size         int64
+	Sha256       string `gorm:"column:sha256"`
+	UploaderRole string
+	UploaderID   int64
+	CreatedAt    time.Time
+}
+
+func (attachmentRow) TableName() string { return "attachments" }
+
+func (r *attachmentRow) toMeta() files.Meta {
+	return files.Meta{ID: r.ID, CaseID: r.CaseID, Step: r.Step, Name: r.FileName, StoredName: r.StoredName,
+		ContentType: r.ContentType, Size: r.Size, SHA256: r.Sha256, UploaderRole: casework.Role(r.UploaderRole),
+		UploaderID: r.UploaderID, CreatedAt: r.CreatedAt}
+}
+
+// Attachments implements files.Store.
+type Attachments struct{ db *DB }
+
+// Attachments returns the attachment metadata store.
+func (db *DB) Attachments() *Attachments { return &Attachments{db: db} }
+
+var _ files.Store = (*Attachments)(nil)
+
+// InsertAttachment stores the metadata and the upload's audit record in one
+// transaction.
+func (s *Attachments) InsertAttachment(ctx context.Context, m *files.Meta, rec *audit.Record) error {
+	row := &attachmentRow{CaseID: m.CaseID, Step: m.Step, FileName: m.Name, StoredName: m.StoredName,
+		ContentType: m.ContentType, Size: m.Size, Sha256: m.SHA256, UploaderRole: string(m.UploaderRole),
+		UploaderID: m.UploaderID, CreatedAt: m.CreatedAt.UTC()}
+	err := s.db.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Create(row).Error; err != nil {
+			return err
+		}
+		if rec.ObjectID == "" {
+			rec.ObjectID = strconv.FormatInt(row.ID, 10)
+		}
+		return appendAudit(tx, rec)
+	})
+	if err != nil {
+		return translate(err, "附件")
+	}
+	m.ID = row.ID
+	return nil
+}
+
+// Attachment returns one attachment's metadata.
+func (s *Attachments) Attachment(ctx context.Context, id int64) (*files.Meta, error) {
+	var row attachmentRow
+	if err := s.db.R.WithContext(ctx).Take(&row, "id = ?", id).Error; err != nil {
+		return nil, translate(err, "附件")
+	}
+	m := row.toMeta()
+	return &m, nil
+}
+
+// Attachments lists the attachments of a case, oldest first.
+func (s *Attachments) Attachments(ctx context.Context, caseID int64) ([]files.Meta, error) {
+	var rows []attachmentRow
+	if err := s.db.R.WithContext(ctx).Where("case_id = ?", caseID).Order("id").Limit(1000).Find(&rows).Error; err != nil {
+		return nil, translate(err, "附件")
+	}
+	out := make([]files.Meta, len(rows))
+	for i := range rows {
+		out[i] = rows[i].toMeta()
+	}
+	return out, nil
+}

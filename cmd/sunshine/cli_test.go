@@ -1,0 +1,126 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/prometheus/client_golang/prometheus"
+	"log/slog"
+)
+
+func TestUserAddPrintsJSON(t *testing.T) {
+	t.Setenv("SUNSHINE_DATA_DIR", t.TempDir())
+	var out, errOut bytes.Buffer
+	code := run([]string{"user", "add", "--username", "zhang.san", "--password", "Passw0rd1", "--role", "liaison",
+		"--name", "张三", "--department", "市自然资源局", "--wecom-userid", "zhangsan"}, &out, &errOut)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	var u struct {
+		ID          int64  `json:"id"`
+		Username    string `json:"username"`
+		Role        string `json:"role"`
+		WecomUserID string `json:"wecom_userid"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &u); err != nil {
+		t.Fatalf("not JSON: %q", out.String())
+	}
+	if u.ID <= 0 || u.Username != "zhang.san" || u.Role != "liaison" || u.WecomUserID != "zhangsan" {
+		t.Fatalf("got %+v", u)
+	}
+	if strings.Contains(out.String(), "Passw0rd1") || strings.Contains(out.String(), "$2a$") {
+		t.Fatal("password or hash printed")
+	}
+	// The same username again is refused, and so is a bad role.
+	out.Reset()
+	errOut.Reset()
+	if code := run([]string{"user", "add", "--username", "zhang.san", "--password", "Passw0rd1", "--role", "clerk", "--name", "x"}, &out, &errOut); code == 0 {
+		t.Fatal("duplicate username accepted")
+	}
+	if code := run([]string{"user", "add", "--username", "li.si", "--password", "Passw0rd1", "--role", "boss", "--name", "李四"}, &out, &errOut); code == 0 || !strings.Contains(errOut.String(), "role") {
+		t.Fatalf("bad role: exit %d, %s", code, errOut.String())
+	}
+}
+
+func TestDemoLoadsEveryStatusOnce(t *testing.T) {
+	t.Setenv("SUNSHINE_DATA_DIR", t.TempDir())
+	var out, errOut bytes.Buffer
+	if code := run([]string{"demo"}, &out, &errOut); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	for _, want := range []string{"23 个案件", "specialist1", "sim-haibin", "Sunshine2026"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("demo output lacks %q:\n%s", want, out.String())
+		}
+	}
+	out.Reset()
+	if code := run([]string{"demo"}, &out, &errOut); code != 0 || !strings.Contains(out.String(), "已存在") {
+		t.Fatalf("second demo run: exit %d, %s", code, out.String())
+	}
+}
+
+func TestDemoCoversEveryStatus(t *testing.T) {
+	seen := map[string]bool{}
+	for _, sc := range demoScenarios {
+		seen[string(sc.target)] = true
+	}
+	for _, s := range []string{"submitted", "needs_info", "reviewing", "meeting_review", "rejected", "withdrawn", "assigned",
+		"in_service", "suspended", "closing", "completed", "terminated", "delivering", "delivered", "archived"} {
+		if !seen[s] {
+			t.Errorf("no demo case ends in %s", s)
+		}
+	}
+}
+
+func TestProductionRefusesEmbeddedDefaults(t *testing.T) {
+	t.Setenv("SUNSHINE_ENV", "production")
+	var out, errOut bytes.Buffer
+	if code := run([]string{"serve"}, &out, &errOut); code == 0 || !strings.Contains(errOut.String(), "SUNSHINE_MYSQL_DSN") {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+}
+
+func TestShutdownLetsInFlightRequestsFinish(t *testing.T) {
+	app := newRoot(rootOptions{Log: slog.New(slog.DiscardHandler), Registry: prometheus.NewRegistry(), BodyMB: 1})
+	started := make(chan struct{})
+	app.Get("/slow", func(c *fiber.Ctx) error {
+		close(started)
+		time.Sleep(300 * time.Millisecond)
+		return c.SendString("done")
+	})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go app.Listener(ln)
+	type result struct {
+		status int
+		err    error
+	}
+	res := make(chan result, 1)
+	go func() {
+		resp, err := http.Get("http://" + ln.Addr().String() + "/slow")
+		if err != nil {
+			res <- result{err: err}
+			return
+		}
+		resp.Body.Close()
+		res <- result{status: resp.StatusCode}
+	}()
+	<-started
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := app.ShutdownWithContext(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if r := <-res; r.err != nil || r.status != 200 {
+		t.Fatalf("in-flight request: %+v", r)
+	}
+}

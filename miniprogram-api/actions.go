@@ -1,0 +1,146 @@
+package mpapi
+
+import (
+	"encoding/json"
+	"strconv"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"sunshine/app/casework"
+)
+
+// The enterprise's workflow actions take the case version from the body
+// (409 when the case moved since) or, when it is left out, act on the
+// current version: a mini-program user has no stale form to protect.
+
+type supplementRequest struct {
+	Version     *int    `json:"version"`
+	Note        string  `json:"note"`
+	Attachments []int64 `json:"attachments"` // ids from POST /cases/{id}/attachments
+}
+
+type withdrawRequest struct {
+	Version *int   `json:"version"`
+	Reason  string `json:"reason"`
+}
+
+type receiptRequest struct {
+	Version *int `json:"version"`
+}
+
+// supplement is POST /cases/{id}/supplement {version?, note, attachments}.
+func (h *handlers) supplement(c *fiber.Ctx, m *member) error {
+	var req supplementRequest
+	if err := h.decodeJSON(c, &req, false); err != nil {
+		return err
+	}
+	p := map[string]any{}
+	if req.Note != "" {
+		p["note"] = req.Note
+	}
+	if len(req.Attachments) > 0 {
+		ids := make([]string, len(req.Attachments))
+		for i, id := range req.Attachments {
+			ids[i] = "附件#" + strconv.FormatInt(id, 10)
+		}
+		p["attachments"] = ids
+	}
+	return h.act(c, m, casework.ActionSupplement, req.Version, p)
+}
+
+// withdraw is POST /cases/{id}/withdraw {version?, reason}.
+func (h *handlers) withdraw(c *fiber.Ctx, m *member) error {
+	var req withdrawRequest
+	if err := h.decodeJSON(c, &req, true); err != nil {
+		return err
+	}
+	p := map[string]any{}
+	if req.Reason != "" {
+		p["reason"] = req.Reason
+	}
+	return h.act(c, m, casework.ActionWithdraw, req.Version, p)
+}
+
+// receipt is POST /cases/{id}/receipt {version?}: 签收确认 of a mailed result.
+func (h *handlers) receipt(c *fiber.Ctx, m *member) error {
+	var req receiptRequest
+	if err := h.decodeJSON(c, &req, true); err != nil {
+		return err
+	}
+	return h.act(c, m, casework.ActionConfirmReceipt, req.Version, nil)
+}
+
+// act applies one workflow action with the member's viewer and answers the
+// updated case.
+func (h *handlers) act(c *fiber.Ctx, m *member, a casework.Action, version *int, payload map[string]any) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	v := 0
+	if version != nil {
+		v = *version
+	} else {
+		cur, err := h.d.Cases.CanSee(ctx, m.viewer, id)
+		if err != nil {
+			return err
+		}
+		v = cur.Version
+	}
+	raw := make(map[string]json.RawMessage, len(payload))
+	for k, val := range payload {
+		raw[k], _ = json.Marshal(val)
+	}
+	if _, err := h.d.Cases.Act(ctx, m.viewer, id, casework.Request{Action: a, Version: v, Payload: raw}); err != nil {
+		return err
+	}
+	return h.respondCase(c, m, id, fiber.StatusOK)
+}
+
+type ratingRequest struct {
+	Score   int    `json:"score"`
+	Comment string `json:"comment"`
+}
+
+// rate is POST /cases/{id}/rating {score, comment}: once, after delivery or
+// termination; a score of 2 or less opens a follow-up for the head.
+func (h *handlers) rate(c *fiber.Ctx, m *member) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	var req ratingRequest
+	if err := h.decodeJSON(c, &req, false); err != nil {
+		return err
+	}
+	if _, err := h.d.Cases.Rate(c.UserContext(), m.viewer, id, req.Score, req.Comment); err != nil {
+		return err
+	}
+	return h.respondCase(c, m, id, fiber.StatusOK)
+}
+
+type urgeJSON struct {
+	Urged        bool      `json:"urged"`
+	HeadNotified bool      `json:"head_notified"`
+	NextAllowed  time.Time `json:"next_allowed_at"`
+	Message      string    `json:"message"`
+}
+
+// urge is POST /cases/{id}/urge: at most once per 24 h per case (429).
+func (h *handlers) urge(c *fiber.Ctx, m *member) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	res, err := h.d.Members.Urge(c.UserContext(), m.Member, id)
+	if err != nil {
+		return err
+	}
+	msg := "已提醒帮办代办专员尽快办理"
+	if res.Overdue {
+		msg = "案件已超期，已同时提醒帮办代办专员和中心负责人"
+	}
+	return c.JSON(urgeJSON{Urged: true, HeadNotified: res.Overdue, NextAllowed: res.Next.UTC(), Message: msg})
+}

@@ -1,0 +1,212 @@
+package mpapi_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"sunshine/app/accounts"
+	"sunshine/app/calendar"
+	"sunshine/app/cases"
+	"sunshine/app/casework"
+	"sunshine/app/files"
+	"sunshine/app/kv"
+	"sunshine/app/kv/kvtest"
+	"sunshine/app/members"
+	"sunshine/app/notify"
+	"sunshine/app/session"
+	"sunshine/app/storage"
+	"sunshine/app/storage/storagetest"
+	"sunshine/app/wechat"
+	mpapi "sunshine/miniprogram-api"
+)
+
+// The SDK sends every request through one process-wide HTTP client, so the
+// package runs one simulator and one wechat.Client (built in TestMain);
+// every test uses fresh user names, so their codes and openids never meet.
+var (
+	sim    *wechat.Simulator
+	wx     *wechat.Client
+	wxCfg  wechat.Config
+	pushMu sync.Mutex // the simulator has one push target: tests that push take turns
+	ctx    = context.Background()
+)
+
+func TestMain(m *testing.M) {
+	conn, err := kv.Open(ctx, os.Getenv("TEST_REDIS_URL"))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "redis:", err)
+		os.Exit(1)
+	}
+	prefix := "test:mpapi:" + randomName() + ":"
+	wxCfg = wechat.Config{Env: wechat.EnvDevelopment, Mode: wechat.ModeSimulator,
+		SubscribeTemplates: notify.DefaultTemplates().SubscribeIDs(), HTTPTimeout: 3 * time.Second,
+		RedisKeyPrefix: prefix}
+	if sim, err = wechat.NewSimulator(wxCfg); err == nil {
+		wx, err = wechat.NewClient(wxCfg, conn, wechat.WithSimulator(sim), wechat.WithLogger(slog.New(slog.DiscardHandler)))
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "wechat:", err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	iter := conn.Scan(ctx, 0, prefix+"*", 100).Iterator()
+	for iter.Next(ctx) {
+		conn.Del(ctx, iter.Val())
+	}
+	conn.Close()
+	os.Exit(code)
+}
+
+func randomName() string {
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// clock is the injected clock of the services.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
+
+// monday is 2026-03-02 09:00 China time, far from any holiday.
+var monday = time.Date(2026, 3, 2, 9, 0, 0, 0, casework.ChinaTime)
+
+// env is one running instance: a fresh database, Redis, the services and
+// the surface, with staff of every role the workflow needs.
+type env struct {
+	t       *testing.T
+	db      *storage.DB
+	kv      *kv.Conn
+	clock   *clock
+	cases   *cases.Service
+	members *members.Service
+	notify  *notify.Service
+	app     *fiber.App
+	clerk   cases.Viewer
+	head    cases.Viewer
+	spec    cases.Viewer
+}
+
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	db := storagetest.Open(t)
+	rdb := kvtest.Open(t)
+	clk := &clock{t: monday}
+	cal := calendar.New(calendar.Seed(), nil)
+	caseSvc := cases.New(db.Cases(), cal, clk.Now, nil)
+	n := notify.New(notify.Deps{Store: db.Notifications(), Days: cal, WeChat: wx, Redis: rdb, Audit: db.Audit(),
+		Now: clk.Now}, notify.Options{})
+	caseSvc.OnEvent(n.Hook)
+	fs, err := files.New(files.Options{Dir: t.TempDir(), Key: "test-attachment-key", MaxBytes: 1 << 20,
+		Store: db.Attachments(), Cases: caseSvc, Audit: db.Audit(), Now: clk.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mem := members.New(members.Deps{Store: db.Members(), Sessions: session.NewStore(rdb, clk.Now), WeChat: wx,
+		KV: rdb, Cases: caseSvc, Urged: n, Now: clk.Now, KeyPrefix: "test:mpapi:" + randomName() + ":"})
+	app := mpapi.New(mpapi.Deps{Members: mem, Cases: caseSvc, Staff: db.Staff(), Files: fs, Credits: n.Credits(),
+		Inbox: n, Templates: wxCfg.SubscribeTemplates, Push: wechat.NewPushVerifier(wxCfg, rdb), Recorder: db.Audit(),
+		KV: rdb, Simulator: sim})
+	e := &env{t: t, db: db, kv: rdb, clock: clk, cases: caseSvc, members: mem, notify: n, app: app}
+	e.clerk = e.staff("clerk", casework.RoleClerk, "林窗口", "")
+	e.head = e.staff("head", casework.RoleHead, "冯主任", "")
+	e.spec = e.staff("spec", casework.RoleSpecialist, "黄专员", "13812341234")
+	return e
+}
+
+func (e *env) staff(username string, role casework.Role, name, phone string) cases.Viewer {
+	e.t.Helper()
+	s := &accounts.Staff{Username: username, PasswordHash: "x", Role: role, Name: name, Phone: phone,
+		CreatedAt: monday, UpdatedAt: monday}
+	if err := e.db.Staff().CreateStaff(ctx, s); err != nil {
+		e.t.Fatal(err)
+	}
+	return cases.Viewer{Actor: s.Actor()}
+}
+
+// resp is an answer of the surface.
+type resp struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+func (r *resp) decode(t *testing.T, v any) {
+	t.Helper()
+	if err := json.Unmarshal(r.Body, v); err != nil {
+		t.Fatalf("decode %s: %v", r.Body, err)
+	}
+}
+
+// errCode returns the error code of an error answer.
+func (r *resp) errCode() string {
+	var b struct {
+		Error struct{ Code string } `json:"error"`
+	}
+	_ = json.Unmarshal(r.Body, &b)
+	return b.Error.Code
+}
+
+// call sends a request; body is JSON-encoded unless it is []byte or nil.
+func (e *env) call(method, path, token string, body any, header ...string) *resp {
+	e.t.Helper()
+	var rd io.Reader
+	ct := ""
+	switch b := body.(type) {
+	case nil:
+	case []byte:
+		rd, ct = bytes.NewReader(b), "application/json"
+	default:
+		raw, _ := json.Marshal(b)
+		rd, ct = bytes.NewReader(raw), "application/json"
+	}
+	req := httptest.NewRequest(method, path, rd)
+	if ct != "" {
+		req.Header.Set("Content-Type", ct)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	return e.send(req)
+}
+
+func (e *env) send(req *http.Request) *resp {
+	e.t.Helper()
+	res, err := e.app.Test(req, -1)
+	if err != nil {
+		e.t.Fatalf("%s %s: %v", req.Method, req.URL, err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return &resp{Status: res.StatusCode, Header: res.Header, Body: b}
+}
+
+// must checks the status of an answer.
+func must(t *testing.T, r *resp, status int) *resp {
+	t.Helper()
+	if r.Status != status {
+		t.Fatalf("status %d, want %d: %s", r.Status, status, r.Body)
+	}
+	return r
+}
