@@ -28,6 +28,9 @@ type Config struct {
 	HotlineCallbackURL string
 	AttachmentKey      string // hex or passphrase; AES-256-GCM key for materials at rest
 	MaxUploadMB        int
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names the
+	// client (IPs or CIDRs); empty means the peer address is the client.
+	TrustedProxies []string
 
 	WeChat WeChat
 
@@ -81,6 +84,11 @@ func Load(getenv func(string) string) (*Config, error) {
 			MiniProgramEnv: get("SUNSHINE_WECHAT_MP_STATE", "formal"),
 			Templates:      map[string]string{},
 		},
+	}
+	for _, p := range strings.Split(get("SUNSHINE_TRUSTED_PROXIES", ""), ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			c.TrustedProxies = append(c.TrustedProxies, p)
+		}
 	}
 	var err error
 	if c.MaxUploadMB, err = strconv.Atoi(get("SUNSHINE_MAX_UPLOAD_MB", "20")); err != nil {

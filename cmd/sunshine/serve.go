@@ -29,7 +29,8 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	if d.db.ReadSQL() != d.db.SQL() {
 		reg.MustRegister(collectors.NewDBStatsCollector(d.db.ReadSQL(), "read"))
 	}
-	root := newRoot(rootOptions{Log: log, Checks: map[string]func(context.Context) error{"database": d.db.Ping, "redis": d.kv.Ready}, Registry: reg, BodyMB: cfg.MaxUploadMB})
+	root := newRoot(rootOptions{Log: log, Checks: map[string]func(context.Context) error{"database": d.db.Ping, "redis": d.kv.Ready}, Registry: reg, BodyMB: cfg.MaxUploadMB,
+		TrustedProxies: cfg.TrustedProxies})
 	bg, cancelBG := context.WithCancel(ctx)
 	defer cancelBG()
 	if err := mountSurfaces(bg, root, d); err != nil {

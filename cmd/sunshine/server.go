@@ -10,6 +10,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/adaptor"
+	"github.com/gofiber/fiber/v2/utils"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -24,6 +25,8 @@ type rootOptions struct {
 	Checks   map[string]func(context.Context) error
 	Registry *prometheus.Registry
 	BodyMB   int
+	// TrustedProxies may set the client address with X-Forwarded-For.
+	TrustedProxies []string
 }
 
 // newRoot builds the root app: request ids, access logs, panic recovery,
@@ -35,6 +38,11 @@ func newRoot(o rootOptions) *fiber.App {
 		ReadTimeout:           30 * time.Second,
 		WriteTimeout:          60 * time.Second,
 		IdleTimeout:           120 * time.Second,
+		// Behind a reverse proxy the client address (logs, audit, login
+		// throttling) comes from X-Forwarded-For, but only from a trusted proxy.
+		ProxyHeader:             proxyHeader(o.TrustedProxies),
+		EnableTrustedProxyCheck: len(o.TrustedProxies) > 0,
+		TrustedProxies:          o.TrustedProxies,
 		ErrorHandler: func(c *fiber.Ctx, err error) error {
 			code := fiber.StatusInternalServerError
 			if fe, ok := err.(*fiber.Error); ok {
@@ -52,7 +60,7 @@ func newRoot(o rootOptions) *fiber.App {
 		}
 		c.Set("X-Request-Id", id)
 		c.Locals("request_id", id)
-		c.SetUserContext(audit.WithRequest(c.UserContext(), audit.Request{IP: c.IP(), RequestID: id}))
+		c.SetUserContext(audit.WithRequest(c.UserContext(), audit.Request{IP: utils.CopyString(c.IP()), RequestID: id}))
 		err := safeNext(c, o.Log)
 		if err != nil {
 			if herr := app.ErrorHandler(c, err); herr != nil {
@@ -99,6 +107,13 @@ func safeNext(c *fiber.Ctx, log *slog.Logger) (err error) {
 		}
 	}()
 	return c.Next()
+}
+
+func proxyHeader(trusted []string) string {
+	if len(trusted) == 0 {
+		return ""
+	}
+	return fiber.HeaderXForwardedFor
 }
 
 func newRequestID() string {

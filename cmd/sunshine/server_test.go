@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/gofiber/fiber/v2"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"sunshine/app/kv"
@@ -90,5 +91,28 @@ func TestUnknownRouteAnswersJSONError(t *testing.T) {
 	body, _ := io.ReadAll(resp.Body)
 	if resp.StatusCode != 404 || !strings.Contains(string(body), `"code":"not_found"`) {
 		t.Fatalf("got %d %s", resp.StatusCode, body)
+	}
+}
+
+func TestClientAddressFromTrustedProxyOnly(t *testing.T) {
+	for _, tc := range []struct {
+		trusted []string
+		want    string
+	}{
+		{nil, "0.0.0.0"},                       // app.Test's peer: the header is ignored
+		{[]string{"0.0.0.0/8"}, "203.0.113.9"}, // peer is a trusted proxy
+	} {
+		app := newRoot(rootOptions{Log: slog.New(slog.DiscardHandler), Registry: prometheus.NewRegistry(), BodyMB: 1, TrustedProxies: tc.trusted})
+		app.Get("/ip", func(c *fiber.Ctx) error { return c.SendString(c.IP()) })
+		req := httptest.NewRequest("GET", "/ip", nil)
+		req.Header.Set("X-Forwarded-For", "203.0.113.9")
+		resp, err := app.Test(req, -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		if string(body) != tc.want {
+			t.Errorf("trusted %v: client address %q, want %q", tc.trusted, body, tc.want)
+		}
 	}
 }
