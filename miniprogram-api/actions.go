@@ -2,12 +2,15 @@ package mpapi
 
 import (
 	"encoding/json"
+	"slices"
 	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"sunshine/app/casework"
+	"sunshine/app/errs"
+	"sunshine/app/files"
 )
 
 // The enterprise's workflow actions take the case version from the body
@@ -40,13 +43,39 @@ func (h *handlers) supplement(c *fiber.Ctx, m *member) error {
 		p["note"] = req.Note
 	}
 	if len(req.Attachments) > 0 {
-		ids := make([]string, len(req.Attachments))
-		for i, id := range req.Attachments {
-			ids[i] = "附件#" + strconv.FormatInt(id, 10)
+		names, err := h.attachmentNames(c, m, req.Attachments)
+		if err != nil {
+			return err
 		}
-		p["attachments"] = ids
+		p["attachments"] = names
 	}
 	return h.act(c, m, casework.ActionSupplement, req.Version, p)
+}
+
+// attachmentNames checks that the ids are materials of the case in the path
+// and names them for the timeline ("附件#12 营业执照.pdf").
+func (h *handlers) attachmentNames(c *fiber.Ctx, m *member, ids []int64) ([]string, error) {
+	fs, err := h.files()
+	if err != nil {
+		return nil, err
+	}
+	caseID, err := pathID(c, "id")
+	if err != nil {
+		return nil, err
+	}
+	list, err := fs.List(c.UserContext(), m.viewer, caseID)
+	if err != nil {
+		return nil, err
+	}
+	names := make([]string, 0, len(ids))
+	for _, id := range ids {
+		i := slices.IndexFunc(list, func(a files.Meta) bool { return a.ID == id })
+		if i < 0 {
+			return nil, errs.FieldErrors(map[string]string{"attachments": "附件#" + strconv.FormatInt(id, 10) + "不是该案件的材料，请先上传"})
+		}
+		names = append(names, "附件#"+strconv.FormatInt(id, 10)+" "+list[i].Name)
+	}
+	return names, nil
 }
 
 // withdraw is POST /cases/{id}/withdraw {version?, reason}.

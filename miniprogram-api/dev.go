@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/utils"
 
 	"sunshine/app/errs"
 	"sunshine/app/wechat"
@@ -29,10 +30,10 @@ func (h *handlers) devSubscribe(c *fiber.Ctx) error {
 	var req devSubscribeRequest
 	form := strings.HasPrefix(c.Get(fiber.HeaderContentType), fiber.MIMEApplicationForm)
 	if form {
-		req.OpenID = strings.TrimSpace(c.FormValue("openid"))
-		for _, id := range strings.FieldsFunc(c.FormValue("template_ids"), func(r rune) bool { return r == ',' || r == ' ' }) {
-			req.TemplateIDs = append(req.TemplateIDs, id)
-		}
+		// Copies: the simulator keeps these strings, Fiber reuses the request's memory.
+		req.OpenID = strings.TrimSpace(utils.CopyString(c.FormValue("openid")))
+		ids := utils.CopyString(c.FormValue("template_ids"))
+		req.TemplateIDs = strings.FieldsFunc(ids, func(r rune) bool { return r == ',' || r == ' ' })
 	} else if err := h.decodeJSON(c, &req, false); err != nil {
 		return err
 	}

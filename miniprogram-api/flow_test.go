@@ -51,6 +51,9 @@ func TestFullCase(t *testing.T) {
 	must(t, e.upload(u, c.ID, "不动产权证书.pdf", filestest.PDF()), 201).decode(t, &att)
 	must(t, e.upload(u, c.ID, "evil.exe", []byte("MZ\x90\x00 not a document")), 415)
 	must(t, e.call("POST", path+"/supplement", u.Token, map[string]any{"version": got.Version - 1, "note": "已补充"}), 409)
+	if r := must(t, e.call("POST", path+"/supplement", u.Token, map[string]any{"note": "x", "attachments": []int64{att.ID + 1000}}), 422); errFields(r)["attachments"] == "" {
+		t.Fatalf("foreign attachment id: %s", r.Body)
+	}
 	must(t, e.call("POST", path+"/supplement", u.Token, map[string]any{"note": "已补充用地证明", "attachments": []int64{att.ID}}), 200)
 
 	e.act(e.clerk, c.ID, casework.ActionPassReview, map[string]any{"content": "材料齐全", "materials": []string{"营业执照"}, "opinion": "内部意见：可以交办"})

@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"sunshine/app/errs"
+	"sunshine/app/notify"
 )
 
 type subscriptionsRequest struct {
@@ -87,7 +88,7 @@ func (h *handlers) notifications(c *fiber.Ctx, m *member) error {
 	if err != nil {
 		return err
 	}
-	p, err := in.Inbox(c.UserContext(), m.Recipient(), before, limit)
+	p, err := in.Inbox(c.UserContext(), notify.MemberRecipient(m.ID), before, limit)
 	if err != nil {
 		return err
 	}
@@ -124,7 +125,7 @@ func (h *handlers) markRead(c *fiber.Ctx, m *member) error {
 	if req.ID < 0 {
 		return errs.FieldErrors(map[string]string{"id": "消息编号无效"})
 	}
-	if err := in.MarkRead(c.UserContext(), m.Recipient(), req.ID); err != nil {
+	if err := in.MarkRead(c.UserContext(), notify.MemberRecipient(m.ID), req.ID); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)

@@ -22,6 +22,7 @@ import (
 	"sunshine/app/hotline"
 	"sunshine/app/matters"
 	"sunshine/app/members"
+	"sunshine/app/notify"
 	"sunshine/app/session"
 )
 
@@ -55,6 +56,9 @@ type Deps struct {
 	// Members is the enterprise users' service: the window lists and
 	// verifies them (members.go).
 	Members *members.Service
+	// Notify is the notification service: the admin's outbox view and the
+	// staff inbox (notifications.go).
+	Notify *notify.Service
 }
 
 // New builds the portal app. Mount it at "/".

@@ -11,4 +11,5 @@ func (h *handlers) routes(app *fiber.App) {
 	h.printRoutes(app)
 	h.hotlineRoutes(app)
 	h.memberRoutes(app)
+	h.notificationRoutes(app)
 }

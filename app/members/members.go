@@ -72,9 +72,6 @@ func (m *Member) Viewer() cases.Viewer {
 	return v
 }
 
-// Recipient is the member's address in the notification outbox.
-func (m *Member) Recipient() string { return "member:" + itoa(m.ID) }
-
 // Enterprise is an enterprise account, identified by its 统一社会信用代码.
 type Enterprise struct {
 	ID         int64

@@ -5,6 +5,8 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"time"
+
+	"sunshine/app/errs"
 )
 
 // Backoff is the wait after the n-th failed attempt (the last entry
@@ -131,10 +133,8 @@ func (w *Worker) process(ctx context.Context, id int64) (bool, error) {
 	default:
 		out.State, out.NextAttemptAt = StateFailed, at
 	}
-	fctx, fcancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-	defer fcancel()
-	if err := s.d.Store.Finish(fctx, id, tok, out); err != nil {
-		s.log.Error("notification outcome not recorded (claim lost: it may be sent twice)",
+	if err := w.finish(ctx, id, tok, out); err != nil {
+		s.log.Error("notification outcome not recorded: after its claim expires it may be sent twice",
 			"worker", w.name, "notification", id, "err", err)
 		return true, nil
 	}
@@ -145,6 +145,24 @@ func (w *Worker) process(ctx context.Context, id int64) (bool, error) {
 	lvl("notification", "worker", w.name, "id", id, "event", row.Event, "state", out.State,
 		"channel", out.Channel, "attempt", row.Attempts, "detail", out.LastError)
 	return true, nil
+}
+
+// finish records the outcome, also when the worker is stopping, trying a
+// few times over a database hiccup: an unrecorded send is the one way a
+// notification can go out twice.
+func (w *Worker) finish(ctx context.Context, id int64, tok string, out Outcome) error {
+	ctx = context.WithoutCancel(ctx)
+	var err error
+	for i := range 3 {
+		fctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		err = w.s.d.Store.Finish(fctx, id, tok, out)
+		cancel()
+		if err == nil || errs.Is(err, errs.Conflict) {
+			return err
+		}
+		time.Sleep(time.Duration(i+1) * 500 * time.Millisecond)
+	}
+	return err
 }
 
 func token() string {

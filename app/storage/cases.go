@@ -229,7 +229,7 @@ func (t *caseTx) InsertCase(c *casework.Case) error {
 func (t *caseTx) UpdateCase(c *casework.Case, prevVersion int) error {
 	row := toCaseRow(c)
 	res := t.tx.Model(&caseRow{}).Where("id = ? AND version = ?", c.ID, prevVersion).
-		Select("*").Omit("id", "number", "created_at", "hotline_order_no").Updates(row)
+		Select("*").Omit("id", "number", "created_at", "hotline_order_no").UpdateColumns(row) // keeps the service clock's updated_at
 	if res.Error != nil {
 		return translate(res.Error, "案件")
 	}

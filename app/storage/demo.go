@@ -30,7 +30,12 @@ func (db *DB) DemoMember(ctx context.Context, openid, unionid, name, phone, ente
 		if err := tx.Table("members").Create(m).Error; err != nil {
 			return err
 		}
-		return tx.Table("members").Select("id").Where("openid = ?", openid).Scan(&memberID).Error
+		if err := tx.Table("members").Select("id").Where("openid = ?", openid).Scan(&memberID).Error; err != nil {
+			return err
+		}
+		// The first registrant of a credit code is its administrator.
+		return tx.Table("enterprises").Where("id = ? AND (admin_id IS NULL OR admin_id = 0)", enterpriseID).
+			Update("admin_id", memberID).Error
 	})
 	return memberID, enterpriseID, translate(err, "演示企业用户")
 }

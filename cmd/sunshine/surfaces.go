@@ -35,15 +35,19 @@ func mountSurfaces(ctx context.Context, root *fiber.App, d *deps) error {
 		return err
 	}
 	mp.notify.Start(ctx) // delivery worker and reminder scanner
+	// Mounted first: the app mounted last at "/" handles Fiber's own errors
+	// (unknown routes …) for every path, and the portal's handler also
+	// renders its HTML pages; the mini-program surface answers its own
+	// errors inside its handlers, so it keeps its format either way.
+	root.Mount("/", mp.app)
 	root.Mount("/", portal.New(portal.Deps{
 		Log: d.log, Cases: d.cases, Staff: d.db.Staff(), Sessions: session.NewStore(d.kv, nil),
 		Audit: d.db.Audit(), KV: d.kv, Calendar: d.calendar, Holidays: d.db.Holidays(),
 		Consultations: d.db.Consultations(), Followups: d.db.Followups(),
 		BodyLimit: (d.cfg.MaxUploadMB + 1) << 20, HotlineSecret: d.cfg.HotlineSecret,
 		Files: fs, Hotline: hl, Matters: matters.New(d.db.Matters(), d.cases, d.db.Audit(), nil, d.log),
-		Members: mp.members,
+		Members: mp.members, Notify: mp.notify,
 	}))
-	root.Mount("/", mp.app)
 	return nil
 }
 
