@@ -11,6 +11,7 @@ import (
 	"sunshine/app/casework"
 	"sunshine/app/errs"
 	"sunshine/app/files"
+	"sunshine/portal/web"
 )
 
 // The enterprise's workflow actions take the case version from the body
@@ -59,7 +60,7 @@ func (h *handlers) attachmentNames(c *fiber.Ctx, m *member, ids []int64) ([]stri
 	if err != nil {
 		return nil, err
 	}
-	caseID, err := pathID(c, "id")
+	caseID, err := web.PathID(c, "id")
 	if err != nil {
 		return nil, err
 	}
@@ -103,7 +104,7 @@ func (h *handlers) receipt(c *fiber.Ctx, m *member) error {
 // act applies one workflow action with the member's viewer and answers the
 // updated case.
 func (h *handlers) act(c *fiber.Ctx, m *member, a casework.Action, version *int, payload map[string]any) error {
-	id, err := pathID(c, "id")
+	id, err := web.PathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -136,7 +137,7 @@ type ratingRequest struct {
 // rate is POST /cases/{id}/rating {score, comment}: once, after delivery or
 // termination; a score of 2 or less opens a follow-up for the head.
 func (h *handlers) rate(c *fiber.Ctx, m *member) error {
-	id, err := pathID(c, "id")
+	id, err := web.PathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -159,7 +160,7 @@ type urgeJSON struct {
 
 // urge is POST /cases/{id}/urge: at most once per 24 h per case (429).
 func (h *handlers) urge(c *fiber.Ctx, m *member) error {
-	id, err := pathID(c, "id")
+	id, err := web.PathID(c, "id")
 	if err != nil {
 		return err
 	}

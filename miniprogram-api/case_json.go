@@ -5,24 +5,20 @@ import (
 
 	"sunshine/app/cases"
 	"sunshine/app/casework"
+	"sunshine/portal/web"
 )
 
 // caseJSON is a case as its enterprise sees it: the public timeline only,
 // the specialist's name and masked phone, what the user may do now.
 type caseJSON struct {
-	ID          int64           `json:"id"`
-	Number      string          `json:"number"`
-	Status      string          `json:"status"`
-	StatusLabel string          `json:"status_label"`
-	Stage       string          `json:"stage"`
-	StageLabel  string          `json:"stage_label"`
+	web.CaseHead
 	Stages      []stageJSON     `json:"stages"`
 	Version     int             `json:"version"`
 	Channel     string          `json:"channel"`
 	ServiceType *string         `json:"service_type"`
 	Deadline    *string         `json:"deadline"`
 	Overdue     bool            `json:"overdue"`
-	Form        formJSON        `json:"form"`
+	Form        web.Form        `json:"form"`
 	Specialist  *specialistJSON `json:"specialist"`
 	Timeline    []eventJSON     `json:"timeline"`
 	Rating      *ratingJSON     `json:"rating"`
@@ -69,12 +65,7 @@ type ratingJSON struct {
 
 // caseSummaryJSON is one line of GET /cases.
 type caseSummaryJSON struct {
-	ID             int64     `json:"id"`
-	Number         string    `json:"number"`
-	Status         string    `json:"status"`
-	StatusLabel    string    `json:"status_label"`
-	Stage          string    `json:"stage"`
-	StageLabel     string    `json:"stage_label"`
+	web.CaseHead
 	ProjectName    string    `json:"project_name"`
 	EnterpriseName string    `json:"enterprise_name"`
 	Deadline       *string   `json:"deadline"`
@@ -95,10 +86,9 @@ var enterpriseActions = map[casework.Action]string{
 // payload entries are left out. phone is the specialist's phone ("" unknown).
 func toCaseJSON(d *cases.Detail, specialistPhone string, now time.Time) caseJSON {
 	c := d.Case
-	out := caseJSON{ID: c.ID, Number: c.Number, Status: string(c.Status), StatusLabel: c.Status.Label(),
-		Stage: string(c.Stage()), StageLabel: c.Stage().Label(), Stages: stagesOf(c.Stage()), Version: c.Version,
+	out := caseJSON{CaseHead: web.CaseHeadOf(c), Stages: stagesOf(c.Stage()), Version: c.Version,
 		Channel: string(c.Channel), ServiceType: optional(c.ServiceType), Deadline: optional(c.Deadline),
-		Overdue: c.Overdue(now), Form: fromForm(c.Form), Timeline: []eventJSON{}, Actions: actionsOf(c),
+		Overdue: c.Overdue(now), Form: web.FromForm(c.Form), Timeline: []eventJSON{}, Actions: actionsOf(c),
 		CreatedAt: c.CreatedAt.UTC(), UpdatedAt: c.UpdatedAt.UTC()}
 	if c.Specialist != "" {
 		out.Specialist = &specialistJSON{Name: c.Specialist, Phone: maskPhone(specialistPhone)}
@@ -155,8 +145,7 @@ func stagesOf(cur casework.Stage) []stageJSON {
 }
 
 func toSummaryJSON(c *casework.Case, now time.Time) caseSummaryJSON {
-	return caseSummaryJSON{ID: c.ID, Number: c.Number, Status: string(c.Status), StatusLabel: c.Status.Label(),
-		Stage: string(c.Stage()), StageLabel: c.Stage().Label(), ProjectName: c.Form.Project.Name,
+	return caseSummaryJSON{CaseHead: web.CaseHeadOf(c), ProjectName: c.Form.Project.Name,
 		EnterpriseName: c.Form.Enterprise.Name, Deadline: optional(c.Deadline), Overdue: c.Overdue(now),
 		Specialist: optional(c.Specialist), CreatedAt: c.CreatedAt.UTC(), UpdatedAt: c.UpdatedAt.UTC()}
 }

@@ -11,6 +11,7 @@ import (
 	"sunshine/app/casework"
 	"sunshine/app/errs"
 	"sunshine/app/members"
+	"sunshine/portal/web"
 )
 
 // HeaderIdempotencyKey makes POST /cases safe to retry.
@@ -26,12 +27,12 @@ func (h *handlers) createCase(c *fiber.Ctx, m *member) error {
 			Fields: map[string]string{HeaderIdempotencyKey: "格式不正确"}}
 	}
 	key = utils.CopyString(key)
-	var req formJSON
+	var req web.Form
 	if err := h.decodeJSON(c, &req, false); err != nil {
 		return err
 	}
 	ctx := c.UserContext()
-	created, replayed, err := h.d.Members.Submit(ctx, m.Member, key, req.toForm(), casework.ChannelMiniProgram)
+	created, replayed, err := h.d.Members.Submit(ctx, m.Member, key, req.ToForm(), casework.ChannelMiniProgram)
 	if err != nil {
 		return err
 	}
@@ -68,7 +69,7 @@ func (h *handlers) listCases(c *fiber.Ctx, m *member) error {
 	if err != nil {
 		return err
 	}
-	out := listJSON[caseSummaryJSON]{Items: []caseSummaryJSON{}}
+	out := web.List[caseSummaryJSON]{Items: []caseSummaryJSON{}}
 	now := h.now()
 	for i := range list {
 		if i == limit {
@@ -85,7 +86,7 @@ func (h *handlers) listCases(c *fiber.Ctx, m *member) error {
 // getCase is GET /cases/{id}: status, stage, public timeline, deadline,
 // specialist name and masked phone. Another enterprise's case is 404.
 func (h *handlers) getCase(c *fiber.Ctx, m *member) error {
-	id, err := pathID(c, "id")
+	id, err := web.PathID(c, "id")
 	if err != nil {
 		return err
 	}

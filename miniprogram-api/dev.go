@@ -10,6 +10,7 @@ import (
 
 	"sunshine/app/errs"
 	"sunshine/app/wechat"
+	"sunshine/portal/web"
 )
 
 // The simulator's dev endpoints (SPEC §5). They exist only when Deps.Simulator
@@ -72,7 +73,7 @@ func (h *handlers) devSubscribe(c *fiber.Ctx) error {
 // simulator accepted, newest last.
 func (h *handlers) devMessages(c *fiber.Ctx) error {
 	msgs := h.d.Simulator.Messages(strings.TrimSpace(c.Query("touser")))
-	return c.JSON(listJSON[wechat.Message]{Items: msgs})
+	return c.JSON(web.List[wechat.Message]{Items: msgs})
 }
 
 // devPage is GET /dev/wechat: what the phones would show.

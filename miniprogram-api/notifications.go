@@ -9,6 +9,7 @@ import (
 
 	"sunshine/app/errs"
 	"sunshine/app/notify"
+	"sunshine/portal/web"
 )
 
 type subscriptionsRequest struct {
@@ -53,21 +54,12 @@ func (h *handlers) subscriptions(c *fiber.Ctx, m *member) error {
 	return c.JSON(subscriptionsJSON{Granted: ids})
 }
 
+// noticeJSON is an inbox entry with the mini-program page that opens it.
 type noticeJSON struct {
-	ID        int64     `json:"id"`
-	Event     string    `json:"event"`
-	CaseID    *int64    `json:"case_id"`
-	Title     string    `json:"title"`
-	Body      string    `json:"body"`
+	web.Notice
 	Page      string    `json:"page,omitempty"`
 	Read      bool      `json:"read"`
 	CreatedAt time.Time `json:"created_at"`
-}
-
-type noticeListJSON struct {
-	Items  []noticeJSON `json:"items"`
-	Next   *string      `json:"next"`
-	Unread int          `json:"unread"`
 }
 
 func (h *handlers) inbox() (Inbox, error) {
@@ -92,14 +84,10 @@ func (h *handlers) notifications(c *fiber.Ctx, m *member) error {
 	if err != nil {
 		return err
 	}
-	out := noticeListJSON{Items: make([]noticeJSON, len(p.Items)), Unread: p.Unread}
-	for i, n := range p.Items {
-		out.Items[i] = noticeJSON{ID: n.ID, Event: n.Event, Title: n.Title, Body: n.Body, Page: n.Page,
-			Read: n.ReadAt != nil, CreatedAt: n.CreatedAt.UTC()}
-		if n.CaseID != 0 {
-			id := n.CaseID
-			out.Items[i].CaseID = &id
-		}
+	out := web.Inbox[noticeJSON]{Items: make([]noticeJSON, len(p.Items)), Unread: p.Unread}
+	for i := range p.Items {
+		n := &p.Items[i]
+		out.Items[i] = noticeJSON{Notice: web.NoticeOf(n), Page: n.Page, Read: n.ReadAt != nil, CreatedAt: n.CreatedAt.UTC()}
 	}
 	if p.Next > 0 {
 		out.Next = nextCursor(1, 0, p.Next)

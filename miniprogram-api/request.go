@@ -2,9 +2,6 @@ package mpapi
 
 import (
 	"bytes"
-	"encoding/json"
-	"errors"
-	"io"
 	"strconv"
 	"strings"
 
@@ -13,6 +10,7 @@ import (
 
 	"sunshine/app/audit"
 	"sunshine/app/errs"
+	"sunshine/portal/web"
 )
 
 // api wraps a handler: it attaches the request's address and id for audit
@@ -56,9 +54,8 @@ func bearer(c *fiber.Ctx) string {
 	return ""
 }
 
-// decodeJSON decodes a JSON body strictly: unknown fields and trailing data
-// are refused with a clear 4xx, never silently ignored. An empty body is
-// decoded as {} when emptyOK.
+// decodeJSON decodes a JSON body strictly (web.DecodeJSON) within this
+// API's JSON size limit. An empty body is decoded as {} when emptyOK.
 func (h *handlers) decodeJSON(c *fiber.Ctx, v any, emptyOK bool) error {
 	body := c.Body()
 	if len(bytes.TrimSpace(body)) == 0 && emptyOK {
@@ -67,37 +64,7 @@ func (h *handlers) decodeJSON(c *fiber.Ctx, v any, emptyOK bool) error {
 	if len(body) > h.d.JSONLimit {
 		return errs.E(errs.TooLarge, "请求内容过大")
 	}
-	if !strings.HasPrefix(c.Get(fiber.HeaderContentType), fiber.MIMEApplicationJSON) {
-		return errs.E(errs.Unsupported, "请求内容类型须为 application/json")
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		var ute *json.UnmarshalTypeError
-		switch {
-		case errors.As(err, &ute) && ute.Field != "":
-			return &errs.Error{Code: errs.Unprocessable, Message: "提交的内容有误，请检查标注的字段",
-				Fields: map[string]string{ute.Field: "类型不正确"}}
-		case strings.HasPrefix(err.Error(), "json: unknown field "):
-			field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-			return &errs.Error{Code: errs.Unprocessable, Message: "提交的内容包含不支持的字段",
-				Fields: map[string]string{field: "不支持的字段"}}
-		}
-		return errs.Wrap(errs.Invalid, "请求体不是有效的JSON", err)
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return errs.E(errs.Invalid, "请求体包含多余的内容")
-	}
-	return nil
-}
-
-// pathID parses a positive id route parameter; anything else is 404.
-func pathID(c *fiber.Ctx, name string) (int64, error) {
-	id, err := strconv.ParseInt(c.Params(name), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, errs.E(errs.NotFound, "记录不存在")
-	}
-	return id, nil
+	return web.DecodeJSON(c, v)
 }
 
 // page reads the cursor and limit of a list request.
@@ -120,12 +87,6 @@ func page(c *fiber.Ctx) (before int64, limit int, err error) {
 		before = n
 	}
 	return before, limit, nil
-}
-
-// listJSON is SPEC's list shape: {"items": [...], "next": cursor-or-null}.
-type listJSON[T any] struct {
-	Items []T     `json:"items"`
-	Next  *string `json:"next"`
 }
 
 // nextCursor returns the cursor after a page fetched with limit+1 items.

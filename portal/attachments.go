@@ -2,12 +2,12 @@ package portal
 
 import (
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"sunshine/app/files"
+	"sunshine/portal/web"
 )
 
 // attachmentRoutes registers the materials of a case under the staff API
@@ -23,15 +23,10 @@ func (h *handlers) attachmentRoutes(app *fiber.App) {
 	r.Get("/attachments/:id", h.downloadAttachment)
 }
 
-// attachmentJSON is an attachment as the API shows it (never the stored
-// name on disk).
+// attachmentJSON is an attachment as the staff API shows it: with its
+// checksum and the role of who uploaded it.
 type attachmentJSON struct {
-	ID           int64     `json:"id"`
-	CaseID       int64     `json:"case_id"`
-	Step         string    `json:"step"`
-	Name         string    `json:"name"`
-	ContentType  string    `json:"content_type"`
-	Size         int64     `json:"size"`
+	web.Attachment
 	SHA256       string    `json:"sha256"`
 	UploaderRole string    `json:"uploader_role"`
 	CreatedAt    time.Time `json:"created_at"`
@@ -39,15 +34,14 @@ type attachmentJSON struct {
 }
 
 func toAttachmentJSON(m *files.Meta) attachmentJSON {
-	return attachmentJSON{ID: m.ID, CaseID: m.CaseID, Step: m.Step, Name: m.Name, ContentType: m.ContentType,
-		Size: m.Size, SHA256: m.SHA256, UploaderRole: string(m.UploaderRole), CreatedAt: m.CreatedAt,
-		URL: "/api/staff/v1/attachments/" + strconv.FormatInt(m.ID, 10)}
+	return attachmentJSON{Attachment: web.AttachmentOf(m), SHA256: m.SHA256, UploaderRole: string(m.UploaderRole),
+		CreatedAt: m.CreatedAt, URL: "/api/staff/v1/attachments/" + strconv.FormatInt(m.ID, 10)}
 }
 
 // uploadAttachment takes a multipart/form-data body: the file in field
 // "file" and optionally the step in field "step" (or ?step=).
 func (h *handlers) uploadAttachment(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+	id, err := web.PathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -66,7 +60,7 @@ func (h *handlers) uploadAttachment(c *fiber.Ctx) error {
 }
 
 func (h *handlers) listAttachments(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+	id, err := web.PathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -84,7 +78,7 @@ func (h *handlers) listAttachments(c *fiber.Ctx) error {
 // downloadAttachment serves a file only as a download: never rendered by
 // the browser, never cached, with the type detected at upload.
 func (h *handlers) downloadAttachment(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+	id, err := web.PathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -92,34 +86,8 @@ func (h *handlers) downloadAttachment(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderContentType, m.ContentType)
-	c.Set(fiber.HeaderContentDisposition, contentDisposition(m.Name))
-	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	c.Set(fiber.HeaderContentSecurityPolicy, "default-src 'none'; sandbox")
+	web.SetDownloadHeaders(c, m.ContentType, m.Name)
 	c.Set("X-Content-SHA256", m.SHA256)
 	// fasthttp closes rc once the body is written.
 	return c.SendStream(rc, int(m.Size))
-}
-
-// contentDisposition builds an attachment header with an ASCII fallback
-// name and the real name in RFC 5987 form (filename*=UTF-8”…).
-func contentDisposition(name string) string {
-	var ascii, ext strings.Builder
-	for _, r := range name {
-		if r >= 0x20 && r < 0x7f && r != '"' && r != '\\' {
-			ascii.WriteRune(r)
-		} else {
-			ascii.WriteByte('_')
-		}
-	}
-	const attrChar = "!#$&+-.^_`|~"
-	for _, b := range []byte(name) {
-		if b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || strings.IndexByte(attrChar, b) >= 0 {
-			ext.WriteByte(b)
-		} else {
-			ext.WriteString("%" + strings.ToUpper(strconv.FormatUint(uint64(b)|0x100, 16)[1:]))
-		}
-	}
-	return `attachment; filename="` + ascii.String() + `"; filename*=UTF-8''` + ext.String()
 }

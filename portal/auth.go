@@ -10,6 +10,7 @@ import (
 	"sunshine/app/audit"
 	"sunshine/app/cases"
 	"sunshine/app/errs"
+	"sunshine/portal/web"
 )
 
 // localStaff is the Locals key of the authenticated staff member.
@@ -77,7 +78,7 @@ func (h *handlers) login(c *fiber.Ctx) error {
 		return unavailableService(c)
 	}
 	var req loginRequest
-	if err := decodeJSON(c, &req); err != nil {
+	if err := web.DecodeJSON(c, &req); err != nil {
 		return err
 	}
 	// The address is the one the root app attached (it knows the proxies);

@@ -5,6 +5,7 @@ import (
 
 	"sunshine/app/errs"
 	"sunshine/app/hotline"
+	"sunshine/portal/web"
 )
 
 // hotlineBodyLimit bounds an order: the fields are short texts.
@@ -57,7 +58,7 @@ func (h *handlers) hotlineOrder(c *fiber.Ctx) error {
 		return err
 	}
 	var req hotlineOrderRequest
-	if err := decodeJSON(c, &req); err != nil {
+	if err := web.DecodeJSON(c, &req); err != nil {
 		return err
 	}
 	cs, created, err := h.d.Hotline.Intake(ctx, req.toOrder())

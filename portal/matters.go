@@ -8,6 +8,7 @@ import (
 
 	"sunshine/app/errs"
 	"sunshine/app/matters"
+	"sunshine/portal/web"
 )
 
 // matterRoutes registers the department matters (事项, 并联审批) under the
@@ -90,12 +91,12 @@ func (h *handlers) matterList(ms []matters.Matter) []matterJSON {
 }
 
 func (h *handlers) addMatter(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+	id, err := web.PathID(c, "id")
 	if err != nil {
 		return err
 	}
 	var req newMatterRequest
-	if err := decodeJSON(c, &req); err != nil {
+	if err := web.DecodeJSON(c, &req); err != nil {
 		return err
 	}
 	m, err := h.d.Matters.Add(c.UserContext(), viewerOf(c), id, req.toNewMatter())
@@ -106,7 +107,7 @@ func (h *handlers) addMatter(c *fiber.Ctx) error {
 }
 
 func (h *handlers) caseMatters(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+	id, err := web.PathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -159,12 +160,12 @@ func (h *handlers) listMatters(c *fiber.Ctx) error {
 }
 
 func (h *handlers) reportProgress(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+	id, err := web.PathID(c, "id")
 	if err != nil {
 		return err
 	}
 	var req progressRequest
-	if err := decodeJSON(c, &req); err != nil {
+	if err := web.DecodeJSON(c, &req); err != nil {
 		return err
 	}
 	m, err := h.d.Matters.Progress(c.UserContext(), viewerOf(c), id, req.toReport())

@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2/utils"
 
 	"sunshine/app/members"
+	"sunshine/portal/web"
 )
 
 // memberRoutes registers the window's view of enterprise users under the
@@ -82,7 +83,7 @@ func (h *handlers) listMembers(c *fiber.Ctx) error {
 // checked the user's papers at the window; the user becomes a verified
 // member of the enterprise they claimed.
 func (h *handlers) verifyMember(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+	id, err := web.PathID(c, "id")
 	if err != nil {
 		return err
 	}

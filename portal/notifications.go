@@ -8,6 +8,7 @@ import (
 
 	"sunshine/app/errs"
 	"sunshine/app/notify"
+	"sunshine/portal/web"
 )
 
 // notificationRoutes registers the notification outbox for administrators
@@ -93,7 +94,7 @@ func (h *handlers) listNotifications(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out := listJSON[notificationJSON]{Items: make([]notificationJSON, len(p.Items))}
+	out := web.List[notificationJSON]{Items: make([]notificationJSON, len(p.Items))}
 	for i, r := range p.Items {
 		out.Items[i] = toNotificationJSON(r)
 	}
@@ -112,7 +113,7 @@ type retryJSON struct {
 // retryNotification is POST /notifications/{id}/retry (admin): a failed
 // notification is sent again now → 200 {id, state: "pending"}.
 func (h *handlers) retryNotification(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+	id, err := web.PathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -122,20 +123,12 @@ func (h *handlers) retryNotification(c *fiber.Ctx) error {
 	return c.JSON(retryJSON{ID: id, State: notify.StatePending})
 }
 
+// inboxItemJSON is a staff inbox entry. Unlike the mini-program it names no
+// page: the page of a notice is a mini-program page.
 type inboxItemJSON struct {
-	ID        int64     `json:"id"`
-	Event     string    `json:"event"`
-	CaseID    *int64    `json:"case_id"`
-	Title     string    `json:"title"`
-	Body      string    `json:"body"`
+	web.Notice
 	Read      bool      `json:"read"`
 	CreatedAt time.Time `json:"created_at"`
-}
-
-type inboxJSON struct {
-	Items  []inboxItemJSON `json:"items"`
-	Next   *string         `json:"next"`
-	Unread int             `json:"unread"`
 }
 
 // staffInbox is GET /inbox?cursor=&limit=: the signed-in staff member's
@@ -153,14 +146,10 @@ func (h *handlers) staffInbox(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out := inboxJSON{Items: make([]inboxItemJSON, len(p.Items)), Unread: p.Unread}
-	for i, n := range p.Items {
-		out.Items[i] = inboxItemJSON{ID: n.ID, Event: n.Event, Title: n.Title, Body: n.Body,
-			Read: n.ReadAt != nil, CreatedAt: n.CreatedAt.UTC()}
-		if n.CaseID != 0 {
-			id := n.CaseID
-			out.Items[i].CaseID = &id
-		}
+	out := web.Inbox[inboxItemJSON]{Items: make([]inboxItemJSON, len(p.Items)), Unread: p.Unread}
+	for i := range p.Items {
+		n := &p.Items[i]
+		out.Items[i] = inboxItemJSON{Notice: web.NoticeOf(n), Read: n.ReadAt != nil, CreatedAt: n.CreatedAt.UTC()}
 	}
 	if p.Next > 0 {
 		next := encodeCursor(p.Next)
@@ -178,7 +167,7 @@ type inboxReadRequest struct {
 func (h *handlers) staffInboxRead(c *fiber.Ctx) error {
 	var req inboxReadRequest
 	if len(c.Body()) > 0 {
-		if err := decodeJSON(c, &req); err != nil {
+		if err := web.DecodeJSON(c, &req); err != nil {
 			return err
 		}
 	}

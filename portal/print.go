@@ -10,6 +10,7 @@ import (
 
 	"sunshine/app/audit"
 	"sunshine/app/errs"
+	"sunshine/portal/web"
 )
 
 //go:embed templates/print_*.html
@@ -42,7 +43,7 @@ func (h *handlers) printApplication(c *fiber.Ctx) error { return h.printForm(c, 
 // audits the print as a view of the case, and renders the page. The page
 // is rendered completely before anything is sent.
 func (h *handlers) printForm(c *fiber.Ctx, form string) error {
-	id, err := pathID(c, "id")
+	id, err := web.PathID(c, "id")
 	if err != nil {
 		return err
 	}

@@ -11,6 +11,7 @@ import (
 	"sunshine/app/calendar"
 	"sunshine/app/casework"
 	"sunshine/app/errs"
+	"sunshine/portal/web"
 )
 
 type yearJSON struct {
@@ -63,7 +64,7 @@ func (h *handlers) calendarYears(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out := listJSON[yearJSON]{Items: make([]yearJSON, len(years))}
+	out := web.List[yearJSON]{Items: make([]yearJSON, len(years))}
 	for i, y := range years {
 		out.Items[i] = yearJSON{Year: y.Year, Holidays: y.Holidays, Workdays: y.Workdays}
 	}
@@ -90,7 +91,7 @@ func (h *handlers) replaceCalendarYear(c *fiber.Ctx) error {
 		return err
 	}
 	var req calendarRequest
-	if err := decodeJSON(c, &req); err != nil {
+	if err := web.DecodeJSON(c, &req); err != nil {
 		return err
 	}
 	days := make([]calendar.Day, len(req.Days))

@@ -15,6 +15,7 @@ import (
 	"sunshine/app/consult"
 	"sunshine/app/errs"
 	"sunshine/app/followup"
+	"sunshine/portal/web"
 )
 
 // staffServices are the app services behind /api/staff/v1, built from
@@ -78,16 +79,10 @@ func jsonBodyLimit(max int) fiber.Handler {
 	}
 }
 
-// listJSON is SPEC §5's list envelope.
-type listJSON[T any] struct {
-	Items []T     `json:"items"`
-	Next  *string `json:"next"`
-}
-
 // page trims a result fetched with limit+1 rows to limit and names the
 // cursor of the next page (nil on the last page).
-func page[T, J any](rows []T, limit int, id func(T) int64, conv func(T) J) listJSON[J] {
-	out := listJSON[J]{Items: make([]J, 0, min(len(rows), limit))}
+func page[T, J any](rows []T, limit int, id func(T) int64, conv func(T) J) web.List[J] {
+	out := web.List[J]{Items: make([]J, 0, min(len(rows), limit))}
 	if len(rows) > limit {
 		rows = rows[:limit]
 		next := encodeCursor(id(rows[len(rows)-1]))

@@ -5,16 +5,12 @@ import (
 
 	"sunshine/app/cases"
 	"sunshine/app/casework"
+	"sunshine/portal/web"
 )
 
 // caseSummaryJSON is a case in a staff list: no form, no phone numbers.
 type caseSummaryJSON struct {
-	ID             int64           `json:"id"`
-	Number         string          `json:"number"`
-	Status         string          `json:"status"`
-	StatusLabel    string          `json:"status_label"`
-	Stage          string          `json:"stage"`
-	StageLabel     string          `json:"stage_label"`
+	web.CaseHead
 	Version        int             `json:"version"`
 	Channel        string          `json:"channel"`
 	ServiceType    string          `json:"service_type"`
@@ -42,7 +38,7 @@ type caseDetailJSON struct {
 	AcceptedAt     *time.Time       `json:"accepted_at"`
 	RemainingDays  *int             `json:"remaining_days"`
 	HotlineOrderNo string           `json:"hotline_order_no,omitempty"`
-	Form           formJSON         `json:"form"`
+	Form           web.Form         `json:"form"`
 	Registration   registrationJSON `json:"registration"`
 	Timeline       []eventJSON      `json:"timeline"`
 	Rating         *ratingJSON      `json:"rating"`
@@ -112,8 +108,7 @@ var kindNames = map[casework.Kind]string{casework.KText: "text", casework.KLongT
 	casework.KEnum: "enum", casework.KList: "list", casework.KTime: "time", casework.KBool: "bool", casework.KID: "id"}
 
 func toCaseSummary(c *casework.Case, now time.Time) caseSummaryJSON {
-	out := caseSummaryJSON{ID: c.ID, Number: c.Number, Status: string(c.Status), StatusLabel: c.Status.Label(),
-		Stage: string(c.Stage()), StageLabel: c.Stage().Label(), Version: c.Version, Channel: string(c.Channel),
+	out := caseSummaryJSON{CaseHead: web.CaseHeadOf(c), Version: c.Version, Channel: string(c.Channel),
 		ServiceType: c.ServiceType, Overdue: c.Overdue(now), EnterpriseName: c.Form.Enterprise.Name,
 		ProjectName: c.Form.Project.Name, CreatedAt: c.CreatedAt.UTC(), UpdatedAt: c.UpdatedAt.UTC()}
 	if c.Deadline != "" {
@@ -130,7 +125,7 @@ func toCaseDetail(d *cases.Detail, v cases.Viewer, now time.Time) caseDetailJSON
 	c := d.Case
 	r := c.Registration
 	out := caseDetailJSON{caseSummaryJSON: toCaseSummary(c, now), Scope: c.Scope, PromisedDays: c.PromisedDays,
-		AcceptedAt: c.AcceptedAt, RemainingDays: c.RemainingDays, HotlineOrderNo: c.HotlineOrder, Form: fromForm(c.Form),
+		AcceptedAt: c.AcceptedAt, RemainingDays: c.RemainingDays, HotlineOrderNo: c.HotlineOrder, Form: web.FromForm(c.Form),
 		Registration: registrationJSON{Consultation: r.Consultation, Application: r.Application, Review: r.Review,
 			Assignment: r.Assignment, Coordination: r.Coordination, Closure: r.Closure, Delivery: r.Delivery, Archive: r.Archive},
 		Timeline: make([]eventJSON, len(d.Timeline)), Actions: []actionJSON{}}

@@ -10,6 +10,7 @@ import (
 	"sunshine/app/cases"
 	"sunshine/app/casework"
 	"sunshine/app/errs"
+	"sunshine/portal/web"
 )
 
 // intakeChannels are the channels a clerk may type a case in for.
@@ -18,7 +19,7 @@ var intakeChannels = map[casework.Channel]bool{
 
 type createCaseRequest struct {
 	Channel string   `json:"channel"`
-	Form    formJSON `json:"form"`
+	Form    web.Form `json:"form"`
 }
 
 type ratingRequest struct {
@@ -70,7 +71,7 @@ func (h *handlers) listCases(c *fiber.Ctx) error {
 // 办不成事 or hotline request → 201 case.
 func (h *handlers) createCase(c *fiber.Ctx) error {
 	var req createCaseRequest
-	if err := decodeJSON(c, &req); err != nil {
+	if err := web.DecodeJSON(c, &req); err != nil {
 		return err
 	}
 	ch := casework.Channel(req.Channel)
@@ -78,7 +79,7 @@ func (h *handlers) createCase(c *fiber.Ctx) error {
 		return errs.FieldErrors(map[string]string{"channel": "受理渠道只能是 window（阳光代办专窗）、complaint（办不成事反映窗口）或 hotline（2135热线）"})
 	}
 	v := viewerOf(c)
-	created, err := h.d.Cases.Submit(c.UserContext(), v, cases.SubmitInput{Form: req.Form.toForm(), Channel: ch, Mode: casework.FormIntake})
+	created, err := h.d.Cases.Submit(c.UserContext(), v, cases.SubmitInput{Form: req.Form.ToForm(), Channel: ch, Mode: casework.FormIntake})
 	if err != nil {
 		return err
 	}
@@ -87,7 +88,7 @@ func (h *handlers) createCase(c *fiber.Ctx) error {
 
 // getCase is GET /cases/{id}: the full case with its internal timeline.
 func (h *handlers) getCase(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+	id, err := web.PathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -107,12 +108,12 @@ func (h *handlers) actOnCase(c *fiber.Ctx) error {
 		return errs.E(errs.NotFound, "没有这个操作")
 	}
 	action = casework.Action(strings.Clone(string(action)))
-	id, err := pathID(c, "id")
+	id, err := web.PathID(c, "id")
 	if err != nil {
 		return err
 	}
 	var body map[string]json.RawMessage
-	if err := decodeJSON(c, &body); err != nil {
+	if err := web.DecodeJSON(c, &body); err != nil {
 		return err
 	}
 	version, err := splitVersion(body)
@@ -145,12 +146,12 @@ func splitVersion(body map[string]json.RawMessage) (int, error) {
 // rateCase is POST /cases/{id}/rating {score, comment}: a clerk enters
 // the paper 评价 form → 200 updated case.
 func (h *handlers) rateCase(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+	id, err := web.PathID(c, "id")
 	if err != nil {
 		return err
 	}
 	var req ratingRequest
-	if err := decodeJSON(c, &req); err != nil {
+	if err := web.DecodeJSON(c, &req); err != nil {
 		return err
 	}
 	if req.Score == nil {

@@ -9,6 +9,7 @@ import (
 	"sunshine/app/consult"
 	"sunshine/app/errs"
 	"sunshine/app/followup"
+	"sunshine/portal/web"
 )
 
 // consultationRequest is a new 咨询 record. "time" is accepted as another
@@ -68,7 +69,7 @@ func toConsultationJSON(r consult.Record, masked bool) consultationJSON {
 // createConsultation is POST /consultations → 201 record.
 func (h *handlers) createConsultation(c *fiber.Ctx) error {
 	var req consultationRequest
-	if err := decodeJSON(c, &req); err != nil {
+	if err := web.DecodeJSON(c, &req); err != nil {
 		return err
 	}
 	in, err := req.toInput()
@@ -107,7 +108,7 @@ func (h *handlers) listConsultations(c *fiber.Ctx) error {
 
 // getConsultation is GET /consultations/{id} (full phone number).
 func (h *handlers) getConsultation(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+	id, err := web.PathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -164,12 +165,12 @@ func (h *handlers) listFollowups(c *fiber.Ctx) error {
 
 // completeFollowup is POST /followups/{id} {outcome} (head) → 200 task.
 func (h *handlers) completeFollowup(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+	id, err := web.PathID(c, "id")
 	if err != nil {
 		return err
 	}
 	var req followupRequest
-	if err := decodeJSON(c, &req); err != nil {
+	if err := web.DecodeJSON(c, &req); err != nil {
 		return err
 	}
 	t, err := h.staff.followups.Complete(c.UserContext(), viewerOf(c).Actor, id, req.Outcome)

@@ -7,6 +7,7 @@ import (
 
 	"sunshine/app/accounts"
 	"sunshine/app/casework"
+	"sunshine/portal/web"
 )
 
 // userJSON is a staff account as the API shows it: never the password
@@ -61,7 +62,7 @@ func (h *handlers) listUsers(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out := listJSON[userJSON]{Items: make([]userJSON, len(list))}
+	out := web.List[userJSON]{Items: make([]userJSON, len(list))}
 	for i := range list {
 		out.Items[i] = toUserJSON(&list[i])
 	}
@@ -71,7 +72,7 @@ func (h *handlers) listUsers(c *fiber.Ctx) error {
 // createUser is POST /users (admin) → 201 user.
 func (h *handlers) createUser(c *fiber.Ctx) error {
 	var req createUserRequest
-	if err := decodeJSON(c, &req); err != nil {
+	if err := web.DecodeJSON(c, &req); err != nil {
 		return err
 	}
 	u, err := h.staff.accounts.CreateUser(c.UserContext(), viewerOf(c).Actor, req.toNewStaff())
@@ -83,7 +84,7 @@ func (h *handlers) createUser(c *fiber.Ctx) error {
 
 // getUser is GET /users/{id} (admin).
 func (h *handlers) getUser(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+	id, err := web.PathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -97,7 +98,7 @@ func (h *handlers) getUser(c *fiber.Ctx) error {
 // setDisabled serves POST /users/{id}/disable and /enable (admin).
 func (h *handlers) setDisabled(disabled bool) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := pathID(c, "id")
+		id, err := web.PathID(c, "id")
 		if err != nil {
 			return err
 		}
@@ -111,12 +112,12 @@ func (h *handlers) setDisabled(disabled bool) fiber.Handler {
 
 // changeRole is PUT /users/{id}/role {role, department} (admin).
 func (h *handlers) changeRole(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+	id, err := web.PathID(c, "id")
 	if err != nil {
 		return err
 	}
 	var req changeRoleRequest
-	if err := decodeJSON(c, &req); err != nil {
+	if err := web.DecodeJSON(c, &req); err != nil {
 		return err
 	}
 	u, err := h.staff.accounts.ChangeRole(c.UserContext(), viewerOf(c).Actor, id, casework.Role(req.Role), req.Department)
@@ -128,12 +129,12 @@ func (h *handlers) changeRole(c *fiber.Ctx) error {
 
 // resetPassword is POST /users/{id}/password {password} (admin) → 204.
 func (h *handlers) resetPassword(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+	id, err := web.PathID(c, "id")
 	if err != nil {
 		return err
 	}
 	var req passwordRequest
-	if err := decodeJSON(c, &req); err != nil {
+	if err := web.DecodeJSON(c, &req); err != nil {
 		return err
 	}
 	if err := h.staff.accounts.ResetPassword(c.UserContext(), viewerOf(c).Actor, id, req.Password); err != nil {

@@ -1,4 +1,4 @@
-package portal
+package web
 
 import (
 	"bytes"
@@ -13,9 +13,13 @@ import (
 	"sunshine/app/errs"
 )
 
-// decodeJSON decodes a JSON body strictly: unknown fields and trailing data
-// are refused with a clear 400/422, never silently ignored.
-func decodeJSON(c *fiber.Ctx, v any) error {
+// DecodeJSON decodes the request body into v strictly: unknown fields and
+// trailing data are refused, never silently ignored. A content type other
+// than application/json is unsupported (415); an unknown field or a value of
+// the wrong type is unprocessable (422) and names the field; malformed JSON
+// and data after the value are invalid (400). Body size limits and empty
+// bodies are the caller's to handle.
+func DecodeJSON(c *fiber.Ctx, v any) error {
 	if !strings.HasPrefix(c.Get(fiber.HeaderContentType), fiber.MIMEApplicationJSON) {
 		return errs.E(errs.Unsupported, "请求内容类型须为 application/json")
 	}
@@ -28,6 +32,7 @@ func decodeJSON(c *fiber.Ctx, v any) error {
 			return &errs.Error{Code: errs.Unprocessable, Message: "提交的内容有误，请检查标注的字段",
 				Fields: map[string]string{ute.Field: "类型不正确"}}
 		case strings.HasPrefix(err.Error(), "json: unknown field "):
+			// encoding/json has no error type for unknown fields.
 			field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
 			return &errs.Error{Code: errs.Unprocessable, Message: "提交的内容包含不支持的字段",
 				Fields: map[string]string{field: "不支持的字段"}}
@@ -40,11 +45,19 @@ func decodeJSON(c *fiber.Ctx, v any) error {
 	return nil
 }
 
-// pathID parses a positive id route parameter; anything else is 404.
-func pathID(c *fiber.Ctx, name string) (int64, error) {
+// PathID parses the positive id route parameter name. Anything else is
+// not_found, as a record that does not exist would be.
+func PathID(c *fiber.Ctx, name string) (int64, error) {
 	id, err := strconv.ParseInt(c.Params(name), 10, 64)
 	if err != nil || id <= 0 {
 		return 0, errs.E(errs.NotFound, "记录不存在")
 	}
 	return id, nil
+}
+
+// List is SPEC's list shape: {"items": [...], "next": cursor-or-null}. How
+// a cursor is written is up to each surface.
+type List[T any] struct {
+	Items []T     `json:"items"`
+	Next  *string `json:"next"`
 }

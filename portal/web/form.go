@@ -1,32 +1,36 @@
-package portal
+package web
 
 import "sunshine/app/casework"
 
-// formJSON is the 服务申请表 at the surface (SPEC §3 field names), both as
-// a request body and in answers; toForm and fromForm convert it.
-type formJSON struct {
-	Enterprise  enterpriseJSON  `json:"enterprise"`
-	Project     projectJSON     `json:"project"`
-	Entrustment entrustmentJSON `json:"entrustment"`
+// Form is the 服务申请表 on the wire (SPEC §3 field names), both as a
+// request body and in answers. It is converted to and from casework.Form
+// (ToForm, FromForm), never bound to it.
+type Form struct {
+	Enterprise  FormEnterprise  `json:"enterprise"`
+	Project     FormProject     `json:"project"`
+	Entrustment FormEntrustment `json:"entrustment"`
 }
 
-type personJSON struct {
+// FormPerson is a contact person of the form (the enterprise's lead or handler).
+type FormPerson struct {
 	Name  string `json:"name"`
 	Title string `json:"title"`
 	Phone string `json:"phone"`
 }
 
-type enterpriseJSON struct {
+// FormEnterprise is the enterprise section of the form.
+type FormEnterprise struct {
 	Name       string     `json:"name"`
 	Address    string     `json:"address"`
 	Nature     string     `json:"nature"`
-	Lead       personJSON `json:"lead"`
-	Handler    personJSON `json:"handler"`
+	Lead       FormPerson `json:"lead"`
+	Handler    FormPerson `json:"handler"`
 	Email      string     `json:"email"`
 	CreditCode string     `json:"credit_code"`
 }
 
-type projectJSON struct {
+// FormProject is the project section of the form.
+type FormProject struct {
 	Name            string           `json:"name"`
 	Address         string           `json:"address"`
 	Code            string           `json:"code"`
@@ -42,7 +46,8 @@ type projectJSON struct {
 	Progress        string           `json:"progress"`
 }
 
-type entrustmentJSON struct {
+// FormEntrustment is the section of the form that says what is entrusted.
+type FormEntrustment struct {
 	Stages      []string `json:"stages"`
 	StagesOther string   `json:"stages_other"`
 	Matters     string   `json:"matters"`
@@ -50,15 +55,8 @@ type entrustmentJSON struct {
 	ServiceType string   `json:"service_type"`
 }
 
-func (p personJSON) toPerson() casework.Person {
-	return casework.Person{Name: p.Name, Title: p.Title, Phone: p.Phone}
-}
-
-func fromPerson(p casework.Person) personJSON {
-	return personJSON{Name: p.Name, Title: p.Title, Phone: p.Phone}
-}
-
-func (f formJSON) toForm() casework.Form {
+// ToForm converts the form of a request to the domain form.
+func (f Form) ToForm() casework.Form {
 	e, p, t := f.Enterprise, f.Project, f.Entrustment
 	return casework.Form{
 		Enterprise: casework.EnterpriseInfo{Name: e.Name, Address: e.Address, Nature: e.Nature,
@@ -72,18 +70,27 @@ func (f formJSON) toForm() casework.Form {
 	}
 }
 
-func fromForm(f casework.Form) formJSON {
+// FromForm converts a stored form for an answer; its lists are never null.
+func FromForm(f casework.Form) Form {
 	e, p, t := f.Enterprise, f.Project, f.Entrustment
-	return formJSON{
-		Enterprise: enterpriseJSON{Name: e.Name, Address: e.Address, Nature: e.Nature, Lead: fromPerson(e.Lead),
-			Handler: fromPerson(e.Handler), Email: e.Email, CreditCode: e.CreditCode},
-		Project: projectJSON{Name: p.Name, Address: p.Address, Code: p.Code, TotalInvestment: p.TotalInvestment,
+	return Form{
+		Enterprise: FormEnterprise{Name: e.Name, Address: e.Address, Nature: e.Nature,
+			Lead: fromPerson(e.Lead), Handler: fromPerson(e.Handler), Email: e.Email, CreditCode: e.CreditCode},
+		Project: FormProject{Name: p.Name, Address: p.Address, Code: p.Code, TotalInvestment: p.TotalInvestment,
 			FundSources: nonNil(p.FundSources), FundSourceOther: p.FundSourceOther, FloorArea: p.FloorArea,
 			LandNature: nonNil(p.LandNature), LandNatureOther: p.LandNatureOther, KeyProject: p.KeyProject,
 			KeyProjectOther: p.KeyProjectOther, PurposeScale: p.PurposeScale, Progress: p.Progress},
-		Entrustment: entrustmentJSON{Stages: nonNil(t.Stages), StagesOther: t.StagesOther, Matters: t.Matters,
+		Entrustment: FormEntrustment{Stages: nonNil(t.Stages), StagesOther: t.StagesOther, Matters: t.Matters,
 			Remarks: t.Remarks, ServiceType: t.ServiceType},
 	}
+}
+
+func (p FormPerson) toPerson() casework.Person {
+	return casework.Person{Name: p.Name, Title: p.Title, Phone: p.Phone}
+}
+
+func fromPerson(p casework.Person) FormPerson {
+	return FormPerson{Name: p.Name, Title: p.Title, Phone: p.Phone}
 }
 
 // nonNil makes an empty list render as [] rather than null.
