@@ -158,7 +158,9 @@ type urgeJSON struct {
 	Message      string    `json:"message"`
 }
 
-// urge is POST /cases/{id}/urge: at most once per 24 h per case (429).
+// urge is POST /cases/{id}/urge: at most once per 24 h per case (429);
+// head_notified says whether the head was reminded (overdue, or no
+// specialist assigned yet).
 func (h *handlers) urge(c *fiber.Ctx, m *member) error {
 	id, err := web.PathID(c, "id")
 	if err != nil {
@@ -169,8 +171,11 @@ func (h *handlers) urge(c *fiber.Ctx, m *member) error {
 		return err
 	}
 	msg := "已提醒帮办代办专员尽快办理"
-	if res.Overdue {
+	switch {
+	case !res.Specialist:
+		msg = "已提醒中心负责人尽快安排办理"
+	case res.Overdue:
 		msg = "案件已超期，已同时提醒帮办代办专员和中心负责人"
 	}
-	return c.JSON(urgeJSON{Urged: true, HeadNotified: res.Overdue, NextAllowed: res.Next.UTC(), Message: msg})
+	return c.JSON(urgeJSON{Urged: true, HeadNotified: res.HeadNotified, NextAllowed: res.Next.UTC(), Message: msg})
 }

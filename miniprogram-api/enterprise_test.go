@@ -1,6 +1,7 @@
 package mpapi_test
 
 import (
+	"fmt"
 	"testing"
 
 	"sunshine/app/errs"
@@ -130,4 +131,70 @@ func errFields(r *resp) map[string]string {
 	}
 	_ = jsonUnmarshal(r.Body, &b)
 	return b.Error.Fields
+}
+
+// TestAdminlessEnterpriseIsNotClaimedByTheNextComer: once the administrator
+// has left an enterprise, its credit code is registered already, so whoever
+// enters it next — a newcomer or a claimant who was waiting — joins
+// unverified and does not see the cases filed under the enterprise
+// (SPEC §2: claiming a credit code never reveals another user's cases);
+// a clerk at the window can still verify them, and the first one verified
+// becomes the administrator.
+func TestAdminlessEnterpriseIsNotClaimedByTheNextComer(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	code := creditCode(81)
+	founder, waiting, newcomer := e.login("founder"), e.login("waiting"), e.login("newcomer")
+	must(t, e.bind(founder, code, "先登记公司", ""), 200)
+	must(t, e.bind(waiting, code, "", ""), 200) // pending
+	c := e.submit(founder, code, "创始人的项目")
+	// The administrator moves to another enterprise: allowed, nobody else is verified.
+	must(t, e.bind(founder, creditCode(82), "新公司", ""), 200)
+
+	for _, u := range []*user{newcomer, waiting} {
+		var m meOut
+		must(t, e.bind(u, code, "", ""), 200).decode(t, &m)
+		if m.Verified || m.MemberRole == "admin" || m.Membership != "pending" {
+			t.Fatalf("%s took over an enterprise whose administrator left: %+v", u.Name, m)
+		}
+		must(t, e.call("GET", "/api/mp/v1/cases/"+itoa(c.ID), u.Token, nil), 404)
+		if ids := e.listIDs(u); contains64(ids, c.ID) {
+			t.Fatalf("%s lists the founder's case %d", u.Name, c.ID)
+		}
+	}
+	// The founder still sees the case they submitted.
+	must(t, e.call("GET", "/api/mp/v1/cases/"+itoa(c.ID), founder.Token, nil), 200)
+
+	// A clerk checks the papers: the verified member becomes administrator.
+	p, err := e.members.Verify(ctx, e.clerk.Actor, waiting.ID)
+	if err != nil || p.Member.Role != "admin" || !p.Member.Verified {
+		t.Fatalf("window verification: %+v, %v", p, err)
+	}
+	must(t, e.call("GET", "/api/mp/v1/cases/"+itoa(c.ID), waiting.Token, nil), 200)
+}
+
+func itoa(n int64) string { return fmt.Sprint(n) }
+
+// TestInvitationDiesWithItsAdministrator: an invitation is the
+// administrator's word for a newcomer; once they have left the enterprise,
+// their unused codes no longer verify anyone.
+func TestInvitationDiesWithItsAdministrator(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	code := creditCode(83)
+	founder, newcomer := e.login("founder"), e.login("newcomer")
+	must(t, e.bind(founder, code, "先登记公司", ""), 200)
+	c := e.submit(founder, code, "创始人的项目")
+	var inv struct{ Code string }
+	must(t, e.call("POST", "/api/mp/v1/enterprise/invitations", founder.Token, nil), 201).decode(t, &inv)
+	must(t, e.bind(founder, creditCode(84), "新公司", ""), 200)
+
+	r := must(t, e.bind(newcomer, code, "", inv.Code), 422)
+	if _, ok := errFields(r)["invite_code"]; !ok {
+		t.Fatalf("no invite_code message: %s", r.Body)
+	}
+	if m := e.me(newcomer); m.Verified || m.Enterprise != nil {
+		t.Fatalf("a departed administrator's invitation verified %+v", m)
+	}
+	must(t, e.call("GET", "/api/mp/v1/cases/"+itoa(c.ID), newcomer.Token, nil), 404)
 }

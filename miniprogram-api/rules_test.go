@@ -99,3 +99,30 @@ func TestRatingRules(t *testing.T) {
 		t.Fatalf("rating %+v", got.Rating)
 	}
 }
+
+// TestUrgeBeforeAssignmentNamesTheHead: while no specialist is assigned the
+// urge reminds the head, and the answer says so.
+func TestUrgeBeforeAssignmentNamesTheHead(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	u := e.login("urge0")
+	code := creditCode(43)
+	must(t, e.bind(u, code, "催办受理公司", ""), 200)
+	c := e.submit(u, code, "项目")
+	var out struct {
+		HeadNotified bool `json:"head_notified"`
+		Message      string
+	}
+	must(t, e.call("POST", fmt.Sprintf("/api/mp/v1/cases/%d/urge", c.ID), u.Token, nil), 200).decode(t, &out)
+	p, err := e.notify.Inbox(ctx, notify.StaffRecipient(e.head.ID), 0, 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reminded := false
+	for _, it := range p.Items {
+		reminded = reminded || it.Event == notify.EventUrged && it.CaseID == c.ID
+	}
+	if !reminded || !out.HeadNotified || out.Message != "已提醒中心负责人尽快安排办理" {
+		t.Fatalf("head reminded %v, answer %+v", reminded, out)
+	}
+}

@@ -24,6 +24,7 @@ import (
 	"sunshine/app/members"
 	"sunshine/app/notify"
 	"sunshine/app/session"
+	"sunshine/app/stats"
 )
 
 // Deps is what the portal needs. Each group of routes documents the fields
@@ -49,7 +50,7 @@ type Deps struct {
 	// HotlineSecret is the HMAC key of hotline intake.
 	HotlineSecret string
 	// Files, Matters and Hotline serve the materials of cases, the
-	// department matters and the 2135 hotline intake (API_FILES.md).
+	// department matters and the 2135 hotline intake (README.md).
 	Files   *files.Service
 	Matters *matters.Service
 	Hotline *hotline.Service
@@ -59,6 +60,9 @@ type Deps struct {
 	// Notify is the notification service: the admin's outbox view and the
 	// staff inbox (notifications.go).
 	Notify *notify.Service
+	// Stats serves the statistics, the overdue list and the Excel export of
+	// the head and the supervising bureau (stats.go).
+	Stats *stats.Service
 }
 
 // New builds the portal app. Mount it at "/".

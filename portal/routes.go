@@ -12,4 +12,5 @@ func (h *handlers) routes(app *fiber.App) {
 	h.hotlineRoutes(app)
 	h.memberRoutes(app)
 	h.notificationRoutes(app)
+	h.statsRoutes(app)
 }

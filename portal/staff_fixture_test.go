@@ -24,6 +24,7 @@ import (
 	"sunshine/app/casework"
 	"sunshine/app/kv/kvtest"
 	"sunshine/app/session"
+	"sunshine/app/stats"
 	"sunshine/app/storage"
 	"sunshine/app/storage/storagetest"
 	"sunshine/portal"
@@ -105,7 +106,8 @@ func newStaffFixture(t *testing.T) *staffFixture {
 	svc := cases.New(db.Cases(), f.cal, f.clk.now, log)
 	p := portal.New(portal.Deps{Log: log, Now: f.clk.now, Cases: svc, Staff: db.Staff(),
 		Sessions: session.NewStore(conn, f.clk.now), Audit: db.Audit(), KV: conn, Calendar: f.cal,
-		Holidays: db.Holidays(), Consultations: db.Consultations(), Followups: db.Followups()})
+		Holidays: db.Holidays(), Consultations: db.Consultations(), Followups: db.Followups(),
+		Stats: stats.New(db.Stats(), f.cal, db.Audit(), f.clk.now, log)})
 	root := fiber.New()
 	var seq int
 	var mu sync.Mutex

@@ -47,6 +47,8 @@ func compareDummy(password string) {
 // on one account within 15 minutes lock it for 30 minutes (the failure that
 // locks it already answers account_locked); 20 failures from one address
 // within 15 minutes block the address. Unknown users count like known ones.
+// Attempts still comparing when the account gets locked answer
+// account_locked too, whatever their password.
 // Errors: unprocessable (empty fields), unauthenticated (bad credentials),
 // account_locked, too_many (address), forbidden (account disabled),
 // unavailable.
@@ -101,7 +103,13 @@ func (s *Service) Login(ctx context.Context, in LoginInput) (*LoginResult, error
 			s.log.Warn("account locked after failed logins", "user_id", userID(u), "ip", in.IP)
 			return nil, lockedError(until, now)
 		}
+		if err := s.lockedMeanwhile(ctx, u, acct, in.IP, now); err != nil {
+			return nil, err
+		}
 		return nil, badCredentials()
+	}
+	if err := s.lockedMeanwhile(ctx, u, acct, in.IP, now); err != nil {
+		return nil, err
 	}
 	if u.Disabled {
 		s.loginAudit(ctx, u, in.IP, audit.Denied, "account disabled")
@@ -115,6 +123,23 @@ func (s *Service) Login(ctx context.Context, in LoginInput) (*LoginResult, error
 	s.loginAudit(ctx, u, in.IP, audit.OK, "")
 	s.log.Info("staff login", "user_id", u.ID, "role", string(u.Role), "ip", in.IP)
 	return &LoginResult{Token: token, ExpiresAt: sess.ExpiresAt(s.sessions.Policy(session.Staff)), User: u}, nil
+}
+
+// lockedMeanwhile checks the lock again once the password has been
+// compared: attempts sent at once all pass the first check before any of
+// them is counted, and without this second look each would learn whether
+// its password was right although failures that finished meanwhile had
+// locked the account. Errors: account_locked, unavailable.
+func (s *Service) lockedMeanwhile(ctx context.Context, u *Staff, acct, ip string, now time.Time) error {
+	until, err := s.throttle.lockedUntil(ctx, acct, now)
+	if err != nil {
+		return err
+	}
+	if until.IsZero() {
+		return nil
+	}
+	s.loginAudit(ctx, u, ip, audit.Denied, "account locked")
+	return lockedError(until, now)
 }
 
 func userID(u *Staff) int64 {

@@ -55,8 +55,11 @@ func (s *Service) Get(ctx context.Context, v cases.Viewer, id int64) (*Record, e
 		return nil, forbidden()
 	}
 	r, err := s.store.ConsultationByID(ctx, id)
-	if err != nil {
+	if errs.Is(err, errs.NotFound) {
 		return nil, errs.Wrap(errs.NotFound, "咨询记录不存在", err)
+	}
+	if err != nil {
+		return nil, err
 	}
 	if v.Role == casework.RoleSpecialist && r.CreatedBy != v.ID {
 		if r.CaseID == 0 {

@@ -54,7 +54,8 @@ var errRetry = errors.New("members: retry")
 
 // Bind binds the member to the enterprise of a credit code, or updates it.
 // The first registrant of a credit code becomes its administrator; anyone
-// else joins unverified unless a valid invitation code is given; only the
+// else joins unverified unless a valid invitation code is given (also when
+// the administrator has since left: then a clerk verifies); only the
 // administrator changes the enterprise's profile. Errors: unprocessable
 // (fields, invalid invitation — nothing changes), forbidden (a member who is
 // not the administrator edits the profile), conflict (an administrator with
@@ -112,7 +113,7 @@ func (s *Service) bindOnce(ctx context.Context, id int64, in BindInput) (*Profil
 			m.EnterpriseID, m.Role, m.Verified, m.VerifiedVia, m.VerifiedAt = ent.ID, RoleMember, false, "", nil
 		}
 		if !m.Verified {
-			via, err := s.verifyBy(tx, m, ent, in.InviteCode, now)
+			via, err := s.verifyBy(tx, m, ent, created, in.InviteCode, now)
 			if err != nil {
 				return err
 			}
@@ -164,12 +165,19 @@ func (s *Service) leave(tx Tx, m *Member) error {
 	return nil
 }
 
-// verifyBy verifies m in ent if it has no administrator yet (m becomes it) or
-// with a valid invitation; it returns how ("" when m stays unverified).
-func (s *Service) verifyBy(tx Tx, m *Member, ent *Enterprise, invite string, now time.Time) (string, error) {
-	ok, err := tx.ClaimAdmin(ent.ID, m.ID)
-	if err != nil {
-		return "", err
+// verifyBy verifies m in ent: as its administrator when m has just
+// registered it (created), else with a valid invitation; it returns how (""
+// when m stays unverified). An enterprise that already exists is never
+// claimed by entering its credit code, even when it has no administrator
+// (the last one left): that would show its cases to whoever comes next, so
+// only an invitation or a clerk at the window (Verify) verifies then.
+func (s *Service) verifyBy(tx Tx, m *Member, ent *Enterprise, created bool, invite string, now time.Time) (string, error) {
+	ok := false
+	if created {
+		var err error
+		if ok, err = tx.ClaimAdmin(ent.ID, m.ID); err != nil {
+			return "", err
+		}
 	}
 	via := ""
 	switch {

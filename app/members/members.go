@@ -151,7 +151,8 @@ type Tx interface {
 	// AddInvite stores an invitation and sets its ID.
 	AddInvite(inv *Invite) error
 	// RedeemInvite marks an unused, unexpired invitation of the enterprise
-	// as used by memberID; false when there is no such invitation.
+	// whose creator is still its verified administrator as used by
+	// memberID; false when there is no such invitation.
 	RedeemInvite(codeHash string, enterpriseID, memberID int64, now time.Time) (bool, error)
 	// AttachCases files the member's own cases of that credit code that no
 	// enterprise holds yet under the enterprise; it returns how many.

@@ -15,13 +15,15 @@ const UrgeInterval = 24 * time.Hour
 
 // UrgeResult says what an urge did.
 type UrgeResult struct {
-	Case    *casework.Case
-	Overdue bool      // the head was reminded too
-	Next    time.Time // the earliest time the case may be urged again
+	Case         *casework.Case
+	Overdue      bool      // the case is past its deadline
+	Specialist   bool      // the specialist was reminded (one is assigned)
+	HeadNotified bool      // the head was reminded: overdue, or no specialist yet
+	Next         time.Time // the earliest time the case may be urged again
 }
 
 // Urge (催办) reminds the people working on a case the member may see: the
-// specialist and, when the case is overdue, the head. One urge per case per
+// specialist and, when the case is overdue or has no specialist yet, the head. One urge per case per
 // UrgeInterval, whoever of the enterprise urges. Errors: not_found (not
 // visible), conflict (the case is finished or waits for the enterprise's own
 // materials), too_many (urged within the interval; the message says when it
@@ -44,11 +46,17 @@ func (s *Service) Urge(ctx context.Context, m *Member, caseID int64) (*UrgeResul
 	if err := s.d.Urged.Urge(ctx, c, v.Actor); err != nil {
 		return nil, err
 	}
-	overdue := c.Overdue(now)
+	// The notifier reminds the specialist, and the head when the case is
+	// overdue or nobody is assigned yet.
+	res := &UrgeResult{Case: c, Overdue: c.Overdue(now), Specialist: c.SpecialistID != 0, Next: now.Add(UrgeInterval)}
+	res.HeadNotified = res.Overdue || !res.Specialist
 	detail := "specialist"
-	if overdue {
+	switch {
+	case !res.Specialist:
+		detail = "head (no specialist)"
+	case res.Overdue:
 		detail = "specialist+head (overdue)"
 	}
 	s.audit(ctx, v.Actor, "case.urge", "case", c.ID, audit.OK, detail)
-	return &UrgeResult{Case: c, Overdue: overdue, Next: now.Add(UrgeInterval)}, nil
+	return res, nil
 }

@@ -99,7 +99,7 @@ func (s *Store) Create(ctx context.Context, k Kind, subjectID int64, role string
 	token := base64.RawURLEncoding.EncodeToString(b)
 	now := s.now().UTC()
 	sess := &Session{Kind: k, SubjectID: subjectID, Role: role, CreatedAt: now, LastSeen: now, Data: data}
-	if err := s.save(ctx, hashToken(token), sess); err != nil {
+	if err := s.save(ctx, hashToken(token), sess, false); err != nil {
 		return "", nil, err
 	}
 	sk := subjectKey(k, subjectID)
@@ -111,14 +111,28 @@ func (s *Store) Create(ctx context.Context, k Kind, subjectID int64, role string
 	return token, sess, nil
 }
 
-func (s *Store) save(ctx context.Context, hash string, sess *Session) error {
+// save writes a session. A touch (existing) only overwrites a session that
+// is still there: a logout or DeleteAll on another instance between the
+// read and this write must not bring it back.
+func (s *Store) save(ctx context.Context, hash string, sess *Session, existing bool) error {
 	ttl := sess.ExpiresAt(s.policies[sess.Kind]).Sub(s.now())
 	if ttl <= 0 {
 		return errs.E(errs.Unauthenticated, "登录已过期，请重新登录")
 	}
 	b, _ := json.Marshal(sess)
-	if err := s.rdb.Set(ctx, key(sess.Kind, hash), b, ttl).Err(); err != nil {
+	k := key(sess.Kind, hash)
+	if !existing {
+		if err := s.rdb.Set(ctx, k, b, ttl).Err(); err != nil {
+			return errs.Wrap(errs.Unavailable, "会话服务暂不可用", err)
+		}
+		return nil
+	}
+	ok, err := s.rdb.SetXX(ctx, k, b, ttl).Result()
+	if err != nil {
 		return errs.Wrap(errs.Unavailable, "会话服务暂不可用", err)
+	}
+	if !ok {
+		return errs.E(errs.Unauthenticated, "登录已失效，请重新登录")
 	}
 	return nil
 }
@@ -150,7 +164,7 @@ func (s *Store) Get(ctx context.Context, k Kind, token string) (*Session, error)
 	// Touch at most once a minute to keep Redis writes low.
 	if now.Sub(sess.LastSeen) > time.Minute {
 		sess.LastSeen = now
-		if err := s.save(ctx, hash, &sess); err != nil {
+		if err := s.save(ctx, hash, &sess, true); err != nil {
 			return nil, err
 		}
 	}

@@ -59,9 +59,11 @@ func TestAbsoluteTimeout(t *testing.T) {
 func TestLogoutAndDeleteAll(t *testing.T) {
 	ctx := context.Background()
 	s := NewStore(kvtest.Open(t), nil)
-	a, _, _ := s.Create(ctx, Staff, 103, "clerk", nil)
-	b, _, _ := s.Create(ctx, Staff, 103, "clerk", nil)
-	other, _, _ := s.Create(ctx, Staff, 104, "clerk", nil)
+	// Random subjects: the Redis may be shared with another run of this test.
+	subject := time.Now().UnixNano()
+	a, _, _ := s.Create(ctx, Staff, subject, "clerk", nil)
+	b, _, _ := s.Create(ctx, Staff, subject, "clerk", nil)
+	other, _, _ := s.Create(ctx, Staff, subject+1, "clerk", nil)
 	if err := s.Delete(ctx, Staff, a); err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +73,7 @@ func TestLogoutAndDeleteAll(t *testing.T) {
 	if _, err := s.Get(ctx, Staff, b); err != nil {
 		t.Fatal("logout ended another session")
 	}
-	if err := s.DeleteAll(ctx, Staff, 103); err != nil {
+	if err := s.DeleteAll(ctx, Staff, subject); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.Get(ctx, Staff, b); !errs.Is(err, errs.Unauthenticated) {

@@ -269,9 +269,13 @@ func (t *memberTx) AddInvite(inv *members.Invite) error {
 	return nil
 }
 
+// RedeemInvite honours a code only while its creator is still the
+// enterprise's administrator: one who has left can no longer let people in.
 func (t *memberTx) RedeemInvite(codeHash string, enterpriseID, memberID int64, now time.Time) (bool, error) {
 	res := t.tx.Model(&inviteRow{}).
 		Where("code_hash = ? AND enterprise_id = ? AND used_by = 0 AND expires_at > ?", codeHash, enterpriseID, now.UTC()).
+		Where("created_by IN (SELECT id FROM members WHERE enterprise_id = ? AND member_role = ? AND verified = ?)",
+			enterpriseID, members.RoleAdmin, true).
 		Updates(map[string]any{"used_by": memberID, "used_at": now.UTC()})
 	if res.Error != nil {
 		return false, translate(res.Error, "邀请码")

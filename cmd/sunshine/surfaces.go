@@ -13,6 +13,7 @@ import (
 	"sunshine/app/members"
 	"sunshine/app/notify"
 	"sunshine/app/session"
+	"sunshine/app/stats"
 	"sunshine/app/wechat"
 	mpapi "sunshine/miniprogram-api"
 	"sunshine/portal"
@@ -47,6 +48,7 @@ func mountSurfaces(ctx context.Context, root *fiber.App, d *deps) error {
 		BodyLimit: (d.cfg.MaxUploadMB + 1) << 20, HotlineSecret: d.cfg.HotlineSecret,
 		Files: fs, Hotline: hl, Matters: matters.New(d.db.Matters(), d.cases, d.db.Audit(), nil, d.log),
 		Members: mp.members, Notify: mp.notify,
+		Stats: stats.New(d.db.Stats(), d.calendar, d.db.Audit(), nil, d.log),
 	}))
 	return nil
 }
