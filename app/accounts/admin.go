@@ -86,7 +86,7 @@ func (s *Service) SetDisabled(ctx context.Context, by casework.Actor, id int64, 
 	}
 	if u.Disabled != disabled {
 		u.Disabled = disabled
-		if err := s.store.UpdateStaff(ctx, u); err != nil {
+		if err := s.store.UpdateStaff(ctx, u, "disabled"); err != nil {
 			return nil, err
 		}
 		s.record(ctx, by, action, id, audit.OK, "")
@@ -130,7 +130,7 @@ func (s *Service) ChangeRole(ctx context.Context, by casework.Actor, id int64, r
 	}
 	detail := string(u.Role) + "→" + string(role)
 	u.Role, u.Department = role, department
-	if err := s.store.UpdateStaff(ctx, u); err != nil {
+	if err := s.store.UpdateStaff(ctx, u, "role", "department"); err != nil {
 		return nil, err
 	}
 	s.endAll(ctx, id)
@@ -154,7 +154,7 @@ func (s *Service) ResetPassword(ctx context.Context, by casework.Actor, id int64
 	if u.PasswordHash, err = HashPassword(password); err != nil {
 		return errs.Wrap(errs.Internal, "密码处理失败", err)
 	}
-	if err := s.store.UpdateStaff(ctx, u); err != nil {
+	if err := s.store.UpdateStaff(ctx, u, "password_hash"); err != nil {
 		return err
 	}
 	s.endAll(ctx, id)

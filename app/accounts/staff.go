@@ -44,8 +44,11 @@ type StaffStore interface {
 	StaffByID(ctx context.Context, id int64) (*Staff, error)
 	// StaffByUsername returns an account. Returns not_found.
 	StaffByUsername(ctx context.Context, username string) (*Staff, error)
-	// UpdateStaff saves role, name, department, wecom id, phone, disabled and hash.
-	UpdateStaff(ctx context.Context, s *Staff) error
+	// UpdateStaff saves the named columns of the account (password_hash,
+	// role, name, department, wecom_userid, phone, disabled; all of them
+	// when none is named). Naming only what changed keeps two admins'
+	// concurrent edits of one account from undoing each other.
+	UpdateStaff(ctx context.Context, s *Staff, columns ...string) error
 	// ListStaff lists accounts, optionally of one role.
 	ListStaff(ctx context.Context, role casework.Role) ([]Staff, error)
 }

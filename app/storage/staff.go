@@ -8,6 +8,7 @@ import (
 
 	"sunshine/app/accounts"
 	"sunshine/app/casework"
+	"sunshine/app/errs"
 )
 
 type staffRow struct {
@@ -74,12 +75,24 @@ func (s *Staff) StaffByUsername(ctx context.Context, username string) (*accounts
 	return row.toStaff(), nil
 }
 
-// UpdateStaff saves the mutable fields.
-func (s *Staff) UpdateStaff(ctx context.Context, u *accounts.Staff) error {
+// staffColumns are the columns UpdateStaff may write.
+var staffColumns = map[string]bool{"password_hash": true, "role": true, "name": true, "department": true,
+	"wecom_userid": true, "phone": true, "disabled": true}
+
+// UpdateStaff saves the named columns (all mutable ones when none is named).
+func (s *Staff) UpdateStaff(ctx context.Context, u *accounts.Staff, columns ...string) error {
+	if len(columns) == 0 {
+		columns = []string{"password_hash", "role", "name", "department", "wecom_userid", "phone", "disabled"}
+	}
+	for _, c := range columns {
+		if !staffColumns[c] {
+			return errs.Ef(errs.Internal, "unknown staff column %q", c)
+		}
+	}
 	u.UpdatedAt = time.Now().UTC()
 	row := toStaffRow(u)
 	res := s.db.W.WithContext(ctx).Model(&staffRow{}).Where("id = ?", u.ID).
-		Select("password_hash", "role", "name", "department", "wecom_userid", "phone", "disabled", "updated_at").Updates(row)
+		Select(append(columns, "updated_at")).Updates(row)
 	if res.Error != nil {
 		return translate(res.Error, "用户")
 	}
