@@ -196,6 +196,11 @@ func (c *Config) Validate() error {
 		if c.HotlineSecret != "" && len(c.HotlineSecret) < 16 {
 			problems = append(problems, "SUNSHINE_HOTLINE_SECRET must be at least 16 characters")
 		}
+		// A short passphrase is hashed into the key as it is (no key
+		// stretching), so a guessable one would make encryption at rest moot.
+		if c.AttachmentKey != "" && len(c.AttachmentKey) < 16 {
+			problems = append(problems, "SUNSHINE_ATTACHMENT_KEY must be 64 hex characters or a passphrase of at least 16 characters")
+		}
 	}
 	if c.WeChat.Mode == "live" && (c.WeChat.MPAppID == "" || c.WeChat.MPAppSecret == "") {
 		problems = append(problems, "live WeChat mode needs SUNSHINE_WECHAT_MP_APPID and SUNSHINE_WECHAT_MP_SECRET")

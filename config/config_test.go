@@ -35,7 +35,7 @@ func TestProductionRefusesEmbeddedAndSimulator(t *testing.T) {
 func TestProductionComplete(t *testing.T) {
 	_, err := Load(env(map[string]string{
 		"SUNSHINE_ENV": "production", "SUNSHINE_MYSQL_DSN": "u:p@tcp(db:3306)/s", "SUNSHINE_REDIS_URL": "redis://r:6379/0",
-		"SUNSHINE_HOTLINE_SECRET": "0123456789abcdef0123", "SUNSHINE_ATTACHMENT_KEY": "k", "SUNSHINE_WECHAT_MP_APPID": "wx1",
+		"SUNSHINE_HOTLINE_SECRET": "0123456789abcdef0123", "SUNSHINE_ATTACHMENT_KEY": "a long attachment passphrase", "SUNSHINE_WECHAT_MP_APPID": "wx1",
 		"SUNSHINE_WECHAT_MP_SECRET": "s", "SUNSHINE_WECHAT_PUSH_TOKEN": "t",
 	}))
 	if err != nil {
@@ -50,5 +50,16 @@ func TestStringMasksSecrets(t *testing.T) {
 		if strings.Contains(s, secret) {
 			t.Errorf("String leaks %q: %s", secret, s)
 		}
+	}
+}
+
+func TestProductionRefusesShortAttachmentKey(t *testing.T) {
+	_, err := Load(env(map[string]string{
+		"SUNSHINE_ENV": "production", "SUNSHINE_MYSQL_DSN": "u:p@tcp(db:3306)/s", "SUNSHINE_REDIS_URL": "redis://r:6379/0",
+		"SUNSHINE_HOTLINE_SECRET": "0123456789abcdef0123", "SUNSHINE_ATTACHMENT_KEY": "k", "SUNSHINE_WECHAT_MP_APPID": "wx1",
+		"SUNSHINE_WECHAT_MP_SECRET": "s", "SUNSHINE_WECHAT_PUSH_TOKEN": "t",
+	}))
+	if err == nil || !strings.Contains(err.Error(), "SUNSHINE_ATTACHMENT_KEY") {
+		t.Fatalf("a one-character attachment key in production: got %v, want a refusal naming SUNSHINE_ATTACHMENT_KEY", err)
 	}
 }

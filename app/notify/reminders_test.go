@@ -170,3 +170,35 @@ func TestMatterDue(t *testing.T) {
 		t.Fatalf("liaison got %d messages, want 1", len(msgs))
 	}
 }
+
+// TestNoRemindersWhileWaitingForMaterials: 补正期间不计入承诺时限 — while
+// the enterprise supplements materials (needs_info) the clock is stopped,
+// so neither the deadline reminders nor the overdue ones go out on the old
+// deadline; after the supplement the clock restarts with the days that
+// were left and the reminders follow the new deadline.
+func TestNoRemindersWhileWaitingForMaterials(t *testing.T) {
+	e := newEnv(t, cst(2026, 3, 2, 9, 0), nil)
+	p := e.people
+	c := e.submit()
+	c = e.act(e.viewer(p.clerk), c, casework.ActionAccept, map[string]any{"service_type": "agency", "promised_days": 5})
+	if c.Deadline != "2026-03-09" {
+		t.Fatalf("deadline = %s", c.Deadline)
+	}
+	e.clock.Set(cst(2026, 3, 3, 10, 0)) // 4 working days left
+	c = e.act(e.viewer(p.clerk), c, casework.ActionRequestInfo, map[string]any{"reason": "缺少营业执照副本"})
+	got := e.fired("2026-03-04", "2026-03-13")
+	for _, ev := range []string{notify.EventDeadline3, notify.EventDeadline1, notify.EventOverdue} {
+		if len(got[ev]) > 0 {
+			t.Errorf("clock stopped (needs_info): %s fired on %v", ev, got[ev])
+		}
+	}
+	e.clock.Set(cst(2026, 3, 16, 10, 0))
+	c = e.act(e.alice(), c, casework.ActionSupplement, map[string]any{"note": "已补充"})
+	if c.Deadline != "2026-03-20" {
+		t.Fatalf("deadline after the supplement = %s, want 2026-03-20", c.Deadline)
+	}
+	got = e.fired("2026-03-16", "2026-03-19")
+	if want := []string{"2026-03-17@" + notify.StaffRecipient(p.head.ID)}; !slices.Equal(got[notify.EventDeadline3], want) {
+		t.Errorf("deadline3 = %v, want %v (the new deadline, to the head before assignment)", got[notify.EventDeadline3], want)
+	}
+}

@@ -68,6 +68,10 @@ func (sc *Scanner) ScanOnce(ctx context.Context) (int, error) {
 		}
 		for i := range cs {
 			c := &cs[i]
+			after = c.ID
+			if c.RemainingDays != nil {
+				continue // the clock is stopped: no reminder on the old deadline
+			}
 			for _, r := range sc.caseReminders(c, now, today) {
 				to := []int64{c.SpecialistID}
 				if r.event == EventOverdue || c.SpecialistID == 0 {
@@ -84,7 +88,6 @@ func (sc *Scanner) ScanOnce(ctx context.Context) (int, error) {
 					items = append(items, item)
 				}
 			}
-			after = c.ID
 		}
 		if len(cs) < scanPage {
 			break

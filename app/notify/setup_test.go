@@ -185,7 +185,7 @@ func (e *env) rows() []notify.Row {
 		if err != nil {
 			e.t.Fatal(err)
 		}
-		out = append(page.Items, out...)
+		out = append(out, page.Items...) // pages come newest first
 		if page.Next == 0 {
 			break
 		}

@@ -86,8 +86,10 @@ func (n *Notifications) Staff(ctx context.Context, id int64) (notify.StaffContac
 	return notify.StaffContact{Name: r.Name, WecomUserID: r.WecomUserid, Disabled: r.Disabled}, nil
 }
 
-// reminderStatuses are those in which the deadline clock runs.
-var reminderStatuses = []string{"needs_info", "reviewing", "meeting_review", "assigned", "in_service", "closing"}
+// reminderStatuses are those in which the deadline clock runs (not while
+// the enterprise supplements materials, nor while suspended): the same as
+// the overdue filter of ListCases and casework's clock.
+var reminderStatuses = runningStatuses
 
 // DeadlineCases lists running cases with a deadline on or before horizon.
 func (n *Notifications) DeadlineCases(ctx context.Context, horizon string, afterID int64, limit int) ([]casework.Case, error) {
