@@ -311,3 +311,23 @@ func TestApplyRegistration(t *testing.T) {
 		t.Errorf("archive = %+v", ar)
 	}
 }
+
+// TestSupplementReturnsWhereTheCaseWas: materials asked for before the
+// window accepted the application bring it back to the window (it must still
+// be accepted); asked for during review, back to review.
+func TestSupplementReturnsWhereTheCaseWas(t *testing.T) {
+	before := caseAt(t, casework.Submitted)
+	mustApply(t, before, clerk, casework.ActionRequestInfo, map[string]any{"reason": "缺少营业执照"}, monday)
+	mustApply(t, before, enterprise, casework.ActionSupplement, nil, monday)
+	if before.Status != casework.Submitted {
+		t.Fatalf("supplement before acceptance → %s, want submitted", before.Status)
+	}
+	mustApply(t, before, clerk, casework.ActionAccept, map[string]any{"service_type": "assist"}, monday)
+
+	during := caseAt(t, casework.Reviewing)
+	mustApply(t, during, clerk, casework.ActionRequestInfo, map[string]any{"reason": "缺少营业执照"}, monday)
+	mustApply(t, during, enterprise, casework.ActionSupplement, nil, monday)
+	if during.Status != casework.Reviewing {
+		t.Fatalf("supplement during review → %s, want reviewing", during.Status)
+	}
+}

@@ -4,6 +4,13 @@ import "strings"
 
 // The effects record each action on the 工作登记表 and keep the deadline.
 
+func targetSupplement(c *Case, _ Payload) Status {
+	if c.AcceptedAt == nil {
+		return Submitted
+	}
+	return Reviewing
+}
+
 func effectAccept(c *Case, a Actor, p Payload, env Env, ev map[string]any) error {
 	c.ServiceType = p.Str("service_type")
 	c.Scope = p.Str("scope")

@@ -72,7 +72,10 @@ var Table = []Transition{
 			{Name: "reason", Label: "原因", Kind: KLongText, Required: true, Public: true},
 			{Name: "items", Label: "需补充的材料", Kind: KList, Public: true},
 		}, Effect: effectSuspend}, // 补正材料期间不计入承诺时限: the clock stops until the supplement
-	{Action: ActionSupplement, Label: "补充材料", From: []Status{NeedsInfo}, To: Reviewing, Roles: []Role{RoleEnterprise, RoleClerk}, Public: true,
+	// supplement returns the application to review — or, when the window
+	// asked for materials before accepting it, to the window (submitted), so
+	// that it is still accepted (service type, promised days, deadline).
+	{Action: ActionSupplement, Label: "补充材料", From: []Status{NeedsInfo}, Target: targetSupplement, Roles: []Role{RoleEnterprise, RoleClerk}, Public: true,
 		Fields: []Field{
 			{Name: "note", Label: "补充说明", Kind: KLongText, Public: true},
 			{Name: "attachments", Label: "附件", Kind: KList, Public: true},

@@ -40,7 +40,7 @@ var spec = []specRow{
 		map[string][]string{"service_type": {"assist", "agency"}, "scope": {"coordination", "key_project"}}, true},
 	{casework.ActionRequestInfo, sts{casework.Submitted, casework.Reviewing}, sts{casework.NeedsInfo}, []casework.Role{clerk},
 		[]string{"reason*", "items"}, nil, true},
-	{casework.ActionSupplement, sts{casework.NeedsInfo}, sts{casework.Reviewing}, []casework.Role{enterprise, clerk},
+	{casework.ActionSupplement, sts{casework.NeedsInfo}, sts{casework.Submitted, casework.Reviewing}, []casework.Role{enterprise, clerk},
 		[]string{"note", "attachments"}, nil, true},
 	{casework.ActionReject, sts{casework.Submitted, casework.Reviewing, casework.NeedsInfo}, sts{casework.Rejected}, []casework.Role{clerk, head},
 		[]string{"reason*"}, nil, true},
