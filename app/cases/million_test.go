@@ -140,7 +140,9 @@ func BenchmarkMillionSearchNumber(b *testing.B) {
 }
 
 // BenchmarkMillionSearchName searches enterprise and project names.
-func BenchmarkMillionSearchName(b *testing.B) { benchList(b, benchClerk, cases.Filter{Q: "企业4217"}) }
+func BenchmarkMillionSearchName(b *testing.B) {
+	benchList(b, benchClerk, cases.Filter{Q: "企业4217"})
+}
 
 // BenchmarkMillionStatsMonth is the supervisor's report of one month.
 func BenchmarkMillionStatsMonth(b *testing.B) {
