@@ -234,9 +234,13 @@ func maskDSN(dsn, empty string) string {
 	if at < 0 {
 		return dsn
 	}
-	head := dsn[:at]
-	if i := strings.LastIndex(head, ":"); i >= 0 && !strings.HasSuffix(head[:i+1], "//") {
-		head = head[:i+1] + "****"
+	head := dsn[:at] // [scheme://]user[:password]; the password may hold ':' itself
+	userStart := 0
+	if i := strings.Index(head, "//"); i >= 0 {
+		userStart = i + 2
+	}
+	if i := strings.Index(head[userStart:], ":"); i >= 0 {
+		head = head[:userStart+i+1] + "****"
 	}
 	return head + dsn[at:]
 }

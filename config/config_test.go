@@ -44,9 +44,12 @@ func TestProductionComplete(t *testing.T) {
 }
 
 func TestStringMasksSecrets(t *testing.T) {
-	c, _ := Load(env(map[string]string{"SUNSHINE_MYSQL_DSN": "root:hunter2@tcp(db:3306)/s", "SUNSHINE_REDIS_URL": "redis://:pw123@r:6379/0"}))
+	c, _ := Load(env(map[string]string{"SUNSHINE_MYSQL_DSN": "root:hun:ter2@tcp(db:3306)/s", "SUNSHINE_REDIS_URL": "redis://:pw123@r:6379/0"}))
 	s := c.String()
-	for _, secret := range []string{"hunter2", "pw123", c.HotlineSecret} {
+	if !strings.Contains(s, "root:****@tcp(db:3306)/s") || !strings.Contains(s, "redis://:****@r:6379/0") {
+		t.Errorf("String does not show the masked DSNs: %s", s)
+	}
+	for _, secret := range []string{"hun", "ter2", "pw123", c.HotlineSecret} {
 		if strings.Contains(s, secret) {
 			t.Errorf("String leaks %q: %s", secret, s)
 		}

@@ -15,6 +15,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -115,7 +116,13 @@ func New(d Deps, o Options) *Service {
 func (s *Service) Templates() *Templates { return s.o.Templates }
 
 // Start runs one delivery worker and the reminder scanner until ctx ends.
-func (s *Service) Start(ctx context.Context) {
-	go s.NewWorker("").Run(ctx)
-	go s.Scanner().Run(ctx)
+//
+// The returned function waits until both have stopped after ctx is done,
+// so that the caller can close the database only then.
+func (s *Service) Start(ctx context.Context) (wait func()) {
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { defer wg.Done(); s.NewWorker("").Run(ctx) }()
+	go func() { defer wg.Done(); s.Scanner().Run(ctx) }()
+	return wg.Wait
 }

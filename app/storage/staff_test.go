@@ -6,7 +6,9 @@ import (
 	"time"
 
 	"sunshine/app/accounts"
+	"sunshine/app/calendar"
 	"sunshine/app/casework"
+	"sunshine/app/storage"
 	"sunshine/app/storage/storagetest"
 )
 
@@ -35,5 +37,37 @@ func TestUpdateStaffWritesOnlyNamedColumns(t *testing.T) {
 	}
 	if err := db.Staff().UpdateStaff(ctx, b, "username"); err == nil {
 		t.Fatal("an unknown column was accepted")
+	}
+}
+
+// Instances starting together on a fresh database seed the calendar once
+// and all start.
+func TestSeedHolidaysConcurrently(t *testing.T) {
+	ctx := context.Background()
+	opts := storagetest.Fresh(t)
+	var dbs []*storage.DB
+	for i := 0; i < 4; i++ {
+		db, err := storage.Open(ctx, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		dbs = append(dbs, db)
+	}
+	if err := dbs[0].Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	errc := make(chan error, len(dbs))
+	for _, db := range dbs {
+		go func() { errc <- db.Holidays().SeedIfEmpty(ctx) }()
+	}
+	for range dbs {
+		if err := <-errc; err != nil {
+			t.Fatalf("an instance failed to seed: %v", err)
+		}
+	}
+	days, err := dbs[0].Holidays().All(ctx)
+	if err != nil || len(days) != len(calendar.Seed()) {
+		t.Fatalf("seeded %d days, want %d (%v)", len(days), len(calendar.Seed()), err)
 	}
 }

@@ -33,9 +33,13 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 		TrustedProxies: cfg.TrustedProxies})
 	bg, cancelBG := context.WithCancel(ctx)
 	defer cancelBG()
-	if err := mountSurfaces(bg, root, d); err != nil {
+	waitBG, err := mountSurfaces(bg, root, d)
+	if err != nil {
 		return err
 	}
+	// Runs before d.close (deferred earlier): the workers stop before the
+	// database and Redis they use are closed.
+	defer func() { cancelBG(); waitBG() }()
 	go d.reloadCalendar(bg, time.Minute)
 
 	ln, err := net.Listen("tcp", cfg.Addr)

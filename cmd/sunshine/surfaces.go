@@ -20,22 +20,23 @@ import (
 )
 
 // mountSurfaces mounts the HTTP surfaces (portal, staff API, hotline,
-// mini-program API) and starts their background workers on root.
-func mountSurfaces(ctx context.Context, root *fiber.App, d *deps) error {
+// mini-program API) on root and starts their background workers until ctx
+// ends; the returned function waits for the workers to stop.
+func mountSurfaces(ctx context.Context, root *fiber.App, d *deps) (func(), error) {
 	fs, err := files.New(files.Options{Dir: d.cfg.FilesDir(), Key: d.cfg.AttachmentKey, MaxBytes: int64(d.cfg.MaxUploadMB) << 20,
 		Store: d.db.Attachments(), Cases: d.cases, Audit: d.db.Audit(), Log: d.log})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	hl, err := hotline.New(d.cfg.HotlineSecret, d.cases, d.db.Cases(), d.db.Audit(), nil, d.log)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	mp, err := newMiniProgram(d, fs)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	mp.notify.Start(ctx) // delivery worker and reminder scanner
+	wait := mp.notify.Start(ctx) // delivery worker and reminder scanner
 	// Mounted first: the app mounted last at "/" handles Fiber's own errors
 	// (unknown routes …) for every path, and the portal's handler also
 	// renders its HTML pages; the mini-program surface answers its own
@@ -50,7 +51,7 @@ func mountSurfaces(ctx context.Context, root *fiber.App, d *deps) error {
 		Members: mp.members, Notify: mp.notify,
 		Stats: stats.New(d.db.Stats(), d.calendar, d.db.Audit(), nil, d.log),
 	}))
-	return nil
+	return wait, nil
 }
 
 // miniProgram is the mini-program surface and the services behind it.
