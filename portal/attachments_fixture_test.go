@@ -97,6 +97,7 @@ func newFxEnv(t *testing.T) *fxEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
+	hl.GuardReplays(conn)
 	sessions := session.NewStore(conn, e.clk.now)
 	e.sess = sessions
 	p := portal.New(portal.Deps{Now: e.clk.now, Cases: e.cases, Staff: db.Staff(), Sessions: sessions,

@@ -51,11 +51,16 @@ func TestHotline_IdempotentOnOrderNo(t *testing.T) {
 		!strings.HasPrefix(first.Number, "YGDB-2026-") {
 		t.Fatalf("first post = %d %s", status, raw)
 	}
-	// The exact same signed request again (a retry or a replay).
-	status, raw = e.postOrder(body, ts, fxHotlineSecret)
+	// The exact same signed request again (a replay) is refused …
+	if status, raw = e.postOrder(body, ts, fxHotlineSecret); status != 401 {
+		t.Fatalf("replay = %d %s, want 401", status, raw)
+	}
+	// … and a retry signed anew gets the same case.
+	e.advance(time.Second)
+	status, raw = e.postOrder(body, e.nowTS(), fxHotlineSecret)
 	var again fxHotlineAnswer
 	if status != 200 || json.Unmarshal(raw, &again) != nil || again != first {
-		t.Fatalf("replay = %d %s, want 200 with %+v", status, raw, first)
+		t.Fatalf("retry = %d %s, want 200 with %+v", status, raw, first)
 	}
 	// A different body with the same order_no, correctly signed: same case, unchanged.
 	e.advance(time.Minute)
@@ -89,7 +94,7 @@ func TestHotline_IdempotentOnOrderNo(t *testing.T) {
 
 func TestHotline_ConcurrentDeliveriesMakeOneCase(t *testing.T) {
 	e := newFxEnv(t)
-	body, ts := fxOrder("RX-CONCURRENT-1", "并发投递"), e.nowTS()
+	body := fxOrder("RX-CONCURRENT-1", "并发投递")
 	var wg sync.WaitGroup
 	answers := make([]fxHotlineAnswer, 10)
 	statuses := make([]int, 10)
@@ -99,6 +104,8 @@ func TestHotline_ConcurrentDeliveriesMakeOneCase(t *testing.T) {
 			defer wg.Done()
 			req := httptest.NewRequest("POST", "/api/hotline/v1/orders", strings.NewReader(body))
 			req.Header.Set("Content-Type", "application/json")
+			// Ten deliveries of one order, each signed on its own second.
+			ts := strconv.FormatInt(e.clk.now().Add(-time.Duration(i)*time.Second).Unix(), 10)
 			req.Header.Set("X-Timestamp", ts)
 			req.Header.Set("X-Signature", hotline.Sign(fxHotlineSecret, ts, []byte(body)))
 			resp, err := e.app.Test(req, -1)

@@ -15,6 +15,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"sunshine/app/audit"
 	"sunshine/app/cases"
 	"sunshine/app/casework"
@@ -45,6 +47,16 @@ type Service struct {
 	audit  audit.Store
 	now    func() time.Time
 	log    *slog.Logger
+	seen   redis.UniversalClient // replay guard; nil: none
+}
+
+// GuardReplays makes Verify refuse a signed request that was already
+// accepted once (the same X-Signature within the window), remembering
+// signatures in Redis so that every instance knows them. A retry must be
+// signed anew with its own timestamp; it then gets the same case.
+func (s *Service) GuardReplays(rdb redis.UniversalClient) *Service {
+	s.seen = rdb
+	return s
 }
 
 // New builds the service; now may be nil (time.Now).
@@ -100,6 +112,18 @@ func (s *Service) Verify(ctx context.Context, timestamp, signature string, body 
 	}
 	if d := s.now().Sub(time.Unix(sec, 0)); d > Window || d < -Window {
 		return fail("stale timestamp", "请求已过期（X-Timestamp 与服务器时间相差超过5分钟）")
+	}
+	if s.seen != nil {
+		// Kept a little longer than a timestamp stays acceptable.
+		fresh, err := s.seen.SetNX(ctx, "hotline:sig:"+strings.ToLower(signature), 1, 2*Window+time.Minute).Result()
+		switch {
+		case err != nil:
+			// order_no keeps intake idempotent anyway: accept rather than
+			// stop the hotline while Redis is down.
+			s.log.Warn("hotline replay guard unavailable", "err", err)
+		case !fresh:
+			return fail("replayed request", "该请求已处理过（重放）；重试时请用新的时间戳重新签名")
+		}
 	}
 	return nil
 }
