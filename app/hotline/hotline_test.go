@@ -12,6 +12,7 @@ import (
 	"sunshine/app/casework"
 	"sunshine/app/errs"
 	"sunshine/app/hotline"
+	"sunshine/app/kv"
 	"sunshine/app/storage/storagetest"
 )
 
@@ -104,5 +105,33 @@ func TestIntake(t *testing.T) {
 	_, _, err = s.Intake(ctx, bad)
 	if fields = errs.FieldsOf(err); fields["phone"] == "" || fields["credit_code"] == "" {
 		t.Errorf("form errors not keyed by order fields: %v", fields)
+	}
+}
+
+func TestReplayGuard(t *testing.T) {
+	conn, err := kv.Open(ctx, "") // in-process, so the test can stop it
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	s := newService(t).GuardReplays(conn)
+	body := []byte(`{"order_no":"A2"}`)
+	ts := strconv.FormatInt(now.Unix(), 10)
+	sig := hotline.Sign(secret, ts, body)
+	if err := s.Verify(ctx, ts, sig, body); err != nil {
+		t.Fatalf("first delivery refused: %v", err)
+	}
+	if err := s.Verify(ctx, ts, strings.ToUpper(sig), body); !errs.Is(err, errs.Unauthenticated) {
+		t.Fatalf("replay (upper-case hex) = %v, want unauthenticated", err)
+	}
+	ts2 := strconv.FormatInt(now.Unix()-1, 10)
+	if err := s.Verify(ctx, ts2, hotline.Sign(secret, ts2, body), body); err != nil {
+		t.Fatalf("a retry signed anew refused: %v", err)
+	}
+	// Redis down: order_no keeps intake idempotent, so the hotline is not stopped.
+	conn.Mini().Close()
+	ts3 := strconv.FormatInt(now.Unix()-2, 10)
+	if err := s.Verify(ctx, ts3, hotline.Sign(secret, ts3, body), body); err != nil {
+		t.Fatalf("Redis down: %v", err)
 	}
 }
