@@ -7,6 +7,7 @@ import (
 	"net"
 	"time"
 
+	"github.com/gofiber/fiber/v2"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
@@ -14,33 +15,12 @@ import (
 )
 
 func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
-	d, err := open(ctx, cfg, log, true)
+	svc, err := build(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
-	defer d.close()
-	log.Info("starting", "config", cfg.String(),
-		"embedded_database", cfg.EmbeddedDB(), "embedded_redis", cfg.EmbeddedRedis(),
-		"wechat", cfg.WeChat.Mode, "files", cfg.FilesDir())
-	log.Info(embeddedLine(cfg))
-
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewDBStatsCollector(d.db.SQL(), "write"))
-	if d.db.ReadSQL() != d.db.SQL() {
-		reg.MustRegister(collectors.NewDBStatsCollector(d.db.ReadSQL(), "read"))
-	}
-	root := newRoot(rootOptions{Log: log, Checks: map[string]func(context.Context) error{"database": d.db.Ping, "redis": d.kv.Ready}, Registry: reg, BodyMB: cfg.MaxUploadMB,
-		TrustedProxies: cfg.TrustedProxies})
-	bg, cancelBG := context.WithCancel(ctx)
-	defer cancelBG()
-	waitBG, err := mountSurfaces(bg, root, d)
-	if err != nil {
-		return err
-	}
-	// Runs before d.close (deferred earlier): the workers stop before the
-	// database and Redis they use are closed.
-	defer func() { cancelBG(); waitBG() }()
-	go d.reloadCalendar(bg, time.Minute)
+	defer svc.stop()
+	root := svc.root
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -55,11 +35,51 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	case <-ctx.Done():
 	}
 	log.Info("shutting down: finishing in-flight requests", "timeout", cfg.ShutdownTimeout.String())
-	cancelBG()
 	if err := root.ShutdownWithTimeout(cfg.ShutdownTimeout); err != nil && !errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}
 	return nil
+}
+
+// service is the whole service, every surface mounted and the background
+// work running, short of a listener.
+type service struct {
+	d    *deps
+	root *fiber.App
+	stop func() // ends the background work, then closes the stores
+}
+
+// build opens the stores, builds the root app with every surface and starts
+// the background work (notification delivery, reminders, calendar reload).
+// serve and the HTTP benchmarks both run exactly this.
+func build(ctx context.Context, cfg *config.Config, log *slog.Logger) (*service, error) {
+	d, err := open(ctx, cfg, log, true)
+	if err != nil {
+		return nil, err
+	}
+	log.Info("starting", "config", cfg.String(),
+		"embedded_database", cfg.EmbeddedDB(), "embedded_redis", cfg.EmbeddedRedis(),
+		"wechat", cfg.WeChat.Mode, "files", cfg.FilesDir())
+	log.Info(embeddedLine(cfg))
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewDBStatsCollector(d.db.SQL(), "write"))
+	if d.db.ReadSQL() != d.db.SQL() {
+		reg.MustRegister(collectors.NewDBStatsCollector(d.db.ReadSQL(), "read"))
+	}
+	root := newRoot(rootOptions{Log: log, Registry: reg, BodyMB: cfg.MaxUploadMB, TrustedProxies: cfg.TrustedProxies,
+		Checks: map[string]func(context.Context) error{"database": d.db.Ping, "redis": d.kv.Ready}})
+	bg, cancelBG := context.WithCancel(context.WithoutCancel(ctx))
+	waitBG, err := mountSurfaces(bg, root, d)
+	if err != nil {
+		cancelBG()
+		d.close()
+		return nil, err
+	}
+	go d.reloadCalendar(bg, time.Minute)
+	// The workers stop before the database and Redis they use are closed.
+	stop := func() { cancelBG(); waitBG(); d.close() }
+	return &service{d: d, root: root, stop: stop}, nil
 }
 
 // embeddedLine is the one log line saying which parts run embedded.
