@@ -97,7 +97,7 @@ func newFxEnv(t *testing.T) *fxEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hl.GuardReplays(conn)
+	hl.GuardReplays(conn, fmt.Sprintf("test:hotline:%x:", rand.Int64())) // tests share one Redis
 	sessions := session.NewStore(conn, e.clk.now)
 	e.sess = sessions
 	p := portal.New(portal.Deps{Now: e.clk.now, Cases: e.cases, Staff: db.Staff(), Sessions: sessions,

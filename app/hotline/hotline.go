@@ -48,14 +48,19 @@ type Service struct {
 	now    func() time.Time
 	log    *slog.Logger
 	seen   redis.UniversalClient // replay guard; nil: none
+	prefix string                // of the guard's keys
 }
 
 // GuardReplays makes Verify refuse a signed request that was already
 // accepted once (the same X-Signature within the window), remembering
 // signatures in Redis so that every instance knows them. A retry must be
-// signed anew with its own timestamp; it then gets the same case.
-func (s *Service) GuardReplays(rdb redis.UniversalClient) *Service {
-	s.seen = rdb
+// signed anew with its own timestamp; it then gets the same case. Keys
+// start with prefix ("hotline:sig:" when empty).
+func (s *Service) GuardReplays(rdb redis.UniversalClient, prefix string) *Service {
+	if prefix == "" {
+		prefix = "hotline:sig:"
+	}
+	s.seen, s.prefix = rdb, prefix
 	return s
 }
 
@@ -115,7 +120,7 @@ func (s *Service) Verify(ctx context.Context, timestamp, signature string, body 
 	}
 	if s.seen != nil {
 		// Kept a little longer than a timestamp stays acceptable.
-		fresh, err := s.seen.SetNX(ctx, "hotline:sig:"+strings.ToLower(signature), 1, 2*Window+time.Minute).Result()
+		fresh, err := s.seen.SetNX(ctx, s.prefix+strings.ToLower(signature), 1, 2*Window+time.Minute).Result()
 		switch {
 		case err != nil:
 			// order_no keeps intake idempotent anyway: accept rather than

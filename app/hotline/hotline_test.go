@@ -114,7 +114,7 @@ func TestReplayGuard(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	s := newService(t).GuardReplays(conn)
+	s := newService(t).GuardReplays(conn, "")
 	body := []byte(`{"order_no":"A2"}`)
 	ts := strconv.FormatInt(now.Unix(), 10)
 	sig := hotline.Sign(secret, ts, body)

@@ -32,7 +32,7 @@ func mountSurfaces(ctx context.Context, root *fiber.App, d *deps) (func(), error
 	if err != nil {
 		return nil, err
 	}
-	hl.GuardReplays(d.kv)
+	hl.GuardReplays(d.kv, "")
 	mp, err := newMiniProgram(d, fs)
 	if err != nil {
 		return nil, err
