@@ -23,19 +23,20 @@ type demoUser struct {
 	role           casework.Role
 	department     string
 	wecom          string
+	phone          string
 }
 
 var demoStaff = []demoUser{
-	{"admin", "系统管理员", casework.RoleAdmin, "", ""},
-	{"clerk1", "林晓雯", casework.RoleClerk, "", "linxiaowen"},
-	{"clerk2", "陈志强", casework.RoleClerk, "", "chenzhiqiang"},
-	{"specialist1", "黄丽娟", casework.RoleSpecialist, "", "huanglijuan"},
-	{"specialist2", "梁国栋", casework.RoleSpecialist, "", "lianggd"},
-	{"specialist3", "吴敏", casework.RoleSpecialist, "", "wumin"},
-	{"head", "冯建华", casework.RoleHead, "", "fengjianhua"},
-	{"liaison_zrzy", "何海燕", casework.RoleLiaison, "市自然资源局", "hehaiyan"},
-	{"liaison_zjj", "谢文斌", casework.RoleLiaison, "市住房和城乡建设局", "xiewenbin"},
-	{"supervisor", "杨振宇", casework.RoleSupervisor, "", ""},
+	{"admin", "系统管理员", casework.RoleAdmin, "", "", ""},
+	{"clerk1", "林晓雯", casework.RoleClerk, "", "linxiaowen", ""},
+	{"clerk2", "陈志强", casework.RoleClerk, "", "chenzhiqiang", ""},
+	{"specialist1", "黄丽娟", casework.RoleSpecialist, "", "huanglijuan", "13927561208"},
+	{"specialist2", "梁国栋", casework.RoleSpecialist, "", "lianggd", "13560803317"},
+	{"specialist3", "吴敏", casework.RoleSpecialist, "", "wumin", "15815962240"},
+	{"head", "冯建华", casework.RoleHead, "", "fengjianhua", ""},
+	{"liaison_zrzy", "何海燕", casework.RoleLiaison, "市自然资源局", "hehaiyan", ""},
+	{"liaison_zjj", "谢文斌", casework.RoleLiaison, "市住房和城乡建设局", "xiewenbin", ""},
+	{"supervisor", "杨振宇", casework.RoleSupervisor, "", "", ""},
 }
 
 // demo loads the demo data set: staff of every role, three enterprises and
@@ -54,7 +55,7 @@ func demo(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.W
 	staff := map[string]*accounts.Staff{}
 	for _, u := range demoStaff {
 		s, err := accounts.CreateStaff(ctx, d.db.Staff(), accounts.NewStaff{Username: u.username, Password: demoPassword,
-			Role: u.role, Name: u.name, Department: u.department, WecomUserID: u.wecom}, time.Now())
+			Role: u.role, Name: u.name, Department: u.department, WecomUserID: u.wecom, Phone: u.phone}, time.Now())
 		if err != nil {
 			return fmt.Errorf("create %s: %w", u.username, err)
 		}
