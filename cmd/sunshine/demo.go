@@ -12,6 +12,7 @@ import (
 	"sunshine/app/cases"
 	"sunshine/app/casework"
 	"sunshine/app/errs"
+	"sunshine/app/matters"
 	"sunshine/config"
 )
 
@@ -69,12 +70,20 @@ func demo(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.W
 	svc := cases.New(d.db.Cases(), d.calendar, func() time.Time { return clock }, log)
 	r := &demoRunner{ctx: ctx, svc: svc, staff: staff, members: members, clock: &clock}
 	n := 0
+	var tracking []*casework.Case
 	for i, sc := range demoScenarios {
 		clock = time.Now().AddDate(0, 0, -sc.daysAgo).Add(time.Duration(i) * time.Minute)
-		if err := r.run(sc, demoForms[i%len(demoForms)]); err != nil {
+		c, err := r.run(sc, demoForms[i%len(demoForms)])
+		if err != nil {
 			return fmt.Errorf("demo case %d (%s): %w", i+1, sc.target, err)
 		}
+		if casework.StageOf(c.Status) == casework.StageTracking {
+			tracking = append(tracking, c)
+		}
 		n++
+	}
+	if err := r.matters(matters.New(d.db.Matters(), svc, d.db.Audit(), func() time.Time { return clock }, log), tracking); err != nil {
+		return fmt.Errorf("demo matters: %w", err)
 	}
 	fmt.Fprintf(stdout, "已导入演示数据：%d 名工作人员，%d 家企业，%d 个案件。\n", len(staff), len(members), n)
 	printLogins(stdout)
@@ -117,7 +126,7 @@ func (r *demoRunner) viewer(who string) cases.Viewer {
 
 // run submits one case and walks it through its steps, moving the clock a
 // believable amount between them.
-func (r *demoRunner) run(sc demoScenario, f demoForm) error {
+func (r *demoRunner) run(sc demoScenario, f demoForm) (*casework.Case, error) {
 	submitter := r.viewer("clerk1")
 	channel := sc.channel
 	if channel == casework.ChannelMiniProgram || channel == casework.ChannelPortal {
@@ -125,7 +134,7 @@ func (r *demoRunner) run(sc demoScenario, f demoForm) error {
 	}
 	c, err := r.svc.Submit(r.ctx, submitter, cases.SubmitInput{Form: f.form, Channel: channel, Mode: casework.FormFull})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for _, st := range sc.steps {
 		*r.clock = r.clock.Add(st.after)
@@ -143,7 +152,7 @@ func (r *demoRunner) run(sc demoScenario, f demoForm) error {
 		v := r.viewer(who)
 		if st.action == casework.ActionRate {
 			if _, err := r.svc.Rate(r.ctx, v, c.ID, st.payload["score"].(int), st.payload["comment"].(string)); err != nil {
-				return err
+				return nil, err
 			}
 			continue
 		}
@@ -156,11 +165,37 @@ func (r *demoRunner) run(sc demoScenario, f demoForm) error {
 			payload[k] = b
 		}
 		if c, err = r.svc.Act(r.ctx, v, c.ID, casework.Request{Action: st.action, Version: c.Version, Payload: payload}); err != nil {
-			return fmt.Errorf("%s: %w (%s)", st.action, err, errs.MessageOf(err))
+			return nil, fmt.Errorf("%s: %w (%s)", st.action, err, errs.MessageOf(err))
 		}
 	}
 	if c.Status != sc.target {
-		return fmt.Errorf("ended in %s, want %s", c.Status, sc.target)
+		return nil, fmt.Errorf("ended in %s, want %s", c.Status, sc.target)
+	}
+	return c, nil
+}
+
+// matters routes the cases being served to the approval departments (并联审批)
+// and lets each department's liaison report on the first one.
+func (r *demoRunner) matters(svc *matters.Service, tracking []*casework.Case) error {
+	head := r.viewer("head")
+	for i, c := range tracking {
+		deadline := casework.DateOf(r.clock.AddDate(0, 0, 10+i))
+		for _, m := range []matters.NewMatter{
+			{Department: "市自然资源局", Name: "建设用地规划许可证", Deadline: deadline},
+			{Department: "市住房和城乡建设局", Name: "建筑工程施工许可证", Deadline: deadline},
+		} {
+			added, err := svc.Add(r.ctx, head, c.ID, m)
+			if err != nil {
+				return err
+			}
+			if i > 0 {
+				continue
+			}
+			liaison := map[string]string{"市自然资源局": "liaison_zrzy", "市住房和城乡建设局": "liaison_zjj"}[m.Department]
+			if _, err := svc.Progress(r.ctx, r.viewer(liaison), added.ID, matters.Report{Note: "材料已收齐，进入技术审查"}); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }
