@@ -58,11 +58,7 @@ func toMemberJSON(p members.Profile) memberJSON {
 // listMembers is GET /members: enterprise users, newest first; pending=1
 // lists those waiting for verification at the window.
 func (h *handlers) listMembers(c *fiber.Ctx) error {
-	before, err := queryCursor(c)
-	if err != nil {
-		return err
-	}
-	limit, err := queryLimit(c)
+	before, limit, err := queryPage(c)
 	if err != nil {
 		return err
 	}

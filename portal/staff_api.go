@@ -114,6 +114,15 @@ func queryCursor(c *fiber.Ctx) (int64, error) {
 	return 0, errs.E(errs.Invalid, "分页游标无效")
 }
 
+// queryPage reads ?cursor= and ?limit= together. Errors: invalid.
+func queryPage(c *fiber.Ctx) (before int64, limit int, err error) {
+	if before, err = queryCursor(c); err != nil {
+		return 0, 0, err
+	}
+	limit, err = queryLimit(c)
+	return before, limit, err
+}
+
 // queryLimit reads ?limit= (1–100, default 20). Errors: invalid.
 func queryLimit(c *fiber.Ctx) (int, error) {
 	s := c.Query("limit")

@@ -50,11 +50,8 @@ func (h *handlers) listCases(c *fiber.Ctx) error {
 	if f.Overdue, err = queryBool(c, "overdue"); err != nil {
 		return err
 	}
-	if f.Before, err = queryCursor(c); err != nil {
-		return err
-	}
-	limit, err := queryLimit(c)
-	if err != nil {
+	var limit int
+	if f.Before, limit, err = queryPage(c); err != nil {
 		return err
 	}
 	f.Limit = limit + 1

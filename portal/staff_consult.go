@@ -90,11 +90,8 @@ func (h *handlers) listConsultations(c *fiber.Ctx) error {
 	if f.CaseID, err = queryID(c, "case_id"); err != nil {
 		return err
 	}
-	if f.Before, err = queryCursor(c); err != nil {
-		return err
-	}
-	limit, err := queryLimit(c)
-	if err != nil {
+	var limit int
+	if f.Before, limit, err = queryPage(c); err != nil {
 		return err
 	}
 	f.Limit = limit + 1
@@ -148,11 +145,8 @@ type followupRequest struct {
 func (h *handlers) listFollowups(c *fiber.Ctx) error {
 	f := followup.Filter{Status: c.Query("status")}
 	var err error
-	if f.Before, err = queryCursor(c); err != nil {
-		return err
-	}
-	limit, err := queryLimit(c)
-	if err != nil {
+	var limit int
+	if f.Before, limit, err = queryPage(c); err != nil {
 		return err
 	}
 	f.Limit = limit + 1
