@@ -11,7 +11,7 @@ import (
 	"sunshine/app/casework"
 	"sunshine/app/errs"
 	"sunshine/app/files"
-	"sunshine/portal/web"
+	"sunshine/app/web"
 )
 
 // The enterprise's workflow actions take the case version from the body

@@ -8,7 +8,7 @@ import (
 
 	"sunshine/app/errs"
 	"sunshine/app/files"
-	"sunshine/portal/web"
+	"sunshine/app/web"
 )
 
 // attachmentJSON is a case material as the mini-program sees it: whether

@@ -5,7 +5,7 @@ import (
 
 	"sunshine/app/cases"
 	"sunshine/app/casework"
-	"sunshine/portal/web"
+	"sunshine/app/web"
 )
 
 // caseJSON is a case as its enterprise sees it: the public timeline only,

@@ -11,7 +11,7 @@ import (
 	"sunshine/app/casework"
 	"sunshine/app/errs"
 	"sunshine/app/members"
-	"sunshine/portal/web"
+	"sunshine/app/web"
 )
 
 // HeaderIdempotencyKey makes POST /cases safe to retry.

@@ -9,8 +9,8 @@ import (
 	"github.com/gofiber/fiber/v2/utils"
 
 	"sunshine/app/errs"
+	"sunshine/app/web"
 	"sunshine/app/wechat"
-	"sunshine/portal/web"
 )
 
 // The simulator's dev endpoints (SPEC §5). They exist only when Deps.Simulator

@@ -5,7 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"sunshine/portal/web"
+	"sunshine/app/web"
 )
 
 // writeError answers err as SPEC's JSON (web.ProblemOf). Internal errors

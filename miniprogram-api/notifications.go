@@ -9,7 +9,7 @@ import (
 
 	"sunshine/app/errs"
 	"sunshine/app/notify"
-	"sunshine/portal/web"
+	"sunshine/app/web"
 )
 
 type subscriptionsRequest struct {

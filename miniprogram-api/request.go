@@ -10,7 +10,7 @@ import (
 
 	"sunshine/app/audit"
 	"sunshine/app/errs"
-	"sunshine/portal/web"
+	"sunshine/app/web"
 )
 
 // api wraps a handler: it attaches the request's address and id for audit

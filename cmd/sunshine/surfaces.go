@@ -16,7 +16,7 @@ import (
 	"sunshine/app/stats"
 	"sunshine/app/wechat"
 	mpapi "sunshine/miniprogram-api"
-	"sunshine/portal"
+	"sunshine/portal/staffapi"
 )
 
 // mountSurfaces mounts the HTTP surfaces (portal, staff API, hotline,
@@ -43,7 +43,7 @@ func mountSurfaces(ctx context.Context, root *fiber.App, d *deps) (func(), error
 	// renders its HTML pages; the mini-program surface answers its own
 	// errors inside its handlers, so it keeps its format either way.
 	root.Mount("/", mp.app)
-	root.Mount("/", portal.New(portal.Deps{
+	root.Mount("/", staffapi.New(staffapi.Deps{
 		Log: d.log, Cases: d.cases, Staff: d.db.Staff(), Sessions: session.NewStore(d.kv, nil),
 		Audit: d.db.Audit(), KV: d.kv, Calendar: d.calendar, Holidays: d.db.Holidays(),
 		Consultations: d.db.Consultations(), Followups: d.db.Followups(),

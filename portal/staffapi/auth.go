@@ -1,0 +1,104 @@
+package staffapi
+
+import (
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"sunshine/app/accounts"
+	"sunshine/app/audit"
+	"sunshine/app/cases"
+	"sunshine/app/errs"
+	"sunshine/app/web"
+)
+
+// localStaff is the Locals key of the authenticated staff member.
+const localStaff = "staff_user"
+
+// bearer returns the token of an "Authorization: Bearer <token>" header.
+func bearer(c *fiber.Ctx) string {
+	h := c.Get(fiber.HeaderAuthorization)
+	if len(h) > 7 && strings.EqualFold(h[:7], "bearer ") {
+		return strings.TrimSpace(h[7:])
+	}
+	return ""
+}
+
+// requireStaff authenticates every staff API request: the session must be
+// alive and the account, loaded on each request, still enabled with the
+// session's role. It puts the staff member in Locals (see staffOf and
+// viewerOf). No or a bad token → 401.
+func (h *handlers) requireStaff(c *fiber.Ctx) error {
+	if h.staff.accounts == nil {
+		return unavailableService(c)
+	}
+	token := bearer(c)
+	if token == "" {
+		c.Set(fiber.HeaderWWWAuthenticate, "Bearer")
+		return errs.E(errs.Unauthenticated, "请先登录")
+	}
+	u, err := h.staff.accounts.Authenticate(c.UserContext(), token)
+	if err != nil {
+		if errs.Is(err, errs.Unauthenticated) {
+			c.Set(fiber.HeaderWWWAuthenticate, `Bearer error="invalid_token"`)
+		}
+		return err
+	}
+	c.Locals(localStaff, u)
+	return c.Next()
+}
+
+// staffOf returns the staff member authenticated by requireStaff.
+func staffOf(c *fiber.Ctx) *accounts.Staff {
+	u, _ := c.Locals(localStaff).(*accounts.Staff)
+	if u == nil {
+		return &accounts.Staff{} // no role: every app check refuses it
+	}
+	return u
+}
+
+// viewerOf returns the authenticated staff member as a case viewer.
+func viewerOf(c *fiber.Ctx) cases.Viewer { return cases.Viewer{Actor: staffOf(c).Actor()} }
+
+type loginRequest struct {
+	Username string `json:"username"`
+	Password string `json:"password"`
+}
+
+type loginResponse struct {
+	Token     string    `json:"token"`
+	ExpiresAt time.Time `json:"expires_at"`
+	User      userJSON  `json:"user"`
+}
+
+// login is POST /login {username, password} → {token, expires_at, user}.
+func (h *handlers) login(c *fiber.Ctx) error {
+	if h.staff.accounts == nil {
+		return unavailableService(c)
+	}
+	var req loginRequest
+	if err := web.DecodeJSON(c, &req); err != nil {
+		return err
+	}
+	// The address is the one the root app attached (it knows the proxies);
+	// staffContext fills it in when the portal runs on its own.
+	res, err := h.staff.accounts.Login(c.UserContext(), accounts.LoginInput{
+		Username: req.Username, Password: req.Password, IP: audit.RequestFrom(c.UserContext()).IP})
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(loginResponse{Token: res.Token, ExpiresAt: res.ExpiresAt.UTC(), User: toUserJSON(res.User)})
+}
+
+// logout is POST /logout: the session of the token ends → 204.
+func (h *handlers) logout(c *fiber.Ctx) error {
+	if err := h.staff.accounts.Logout(c.UserContext(), staffOf(c), bearer(c)); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// me is GET /me: the logged-in staff member.
+func (h *handlers) me(c *fiber.Ctx) error { return c.JSON(toUserJSON(staffOf(c))) }
