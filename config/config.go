@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -143,8 +144,17 @@ func (c *Config) fillDevelopmentDefaults() {
 		def(&c.WeChat.WorkSecret, "sim-work-secret")
 		def(&c.WeChat.PushToken, "sim-push-token")
 		def(&c.WeChat.PushAESKey, "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG")
+		if c.WeChat.PushAESKey == PushPlain { // plain mode: the simulator signs the body itself
+			c.WeChat.PushAESKey = ""
+		}
 	}
 }
+
+// PushPlain as SUNSHINE_WECHAT_PUSH_AESKEY asks for /wechat/push in plain
+// (unencrypted) mode: development with the WeChat simulator only, where the
+// simulator also signs the body (wechat.PushVerifier). Real WeChat does not
+// sign a plain-mode body, so anything else requires safe mode.
+const PushPlain = "plain"
 
 // Production reports whether SUNSHINE_ENV is production.
 func (c *Config) Production() bool { return c.Env == "production" }
@@ -174,6 +184,13 @@ func (c *Config) Validate() error {
 	if c.MaxUploadMB < 1 || c.MaxUploadMB > 200 {
 		problems = append(problems, "SUNSHINE_MAX_UPLOAD_MB must be between 1 and 200")
 	}
+	for _, p := range c.TrustedProxies {
+		if _, err := netip.ParsePrefix(p); err != nil {
+			if _, err := netip.ParseAddr(p); err != nil {
+				problems = append(problems, "SUNSHINE_TRUSTED_PROXIES: "+strconv.Quote(p)+" is neither an IP address nor a CIDR range")
+			}
+		}
+	}
 	if c.Production() {
 		if c.EmbeddedDB() {
 			problems = append(problems, "production needs SUNSHINE_MYSQL_DSN (SQLite is for development only)")
@@ -201,6 +218,15 @@ func (c *Config) Validate() error {
 		if c.AttachmentKey != "" && len(c.AttachmentKey) < 16 {
 			problems = append(problems, "SUNSHINE_ATTACHMENT_KEY must be 64 hex characters or a passphrase of at least 16 characters")
 		}
+	}
+	// /wechat/push verifies the body only in safe mode (msg_signature covers
+	// the encrypted body), so safe mode is required except for the
+	// simulator in development (SUNSHINE_WECHAT_PUSH_AESKEY=plain).
+	switch k := c.WeChat.PushAESKey; {
+	case k == "" && (c.Production() || c.WeChat.Mode != "simulator"):
+		problems = append(problems, "SUNSHINE_WECHAT_PUSH_AESKEY is required (safe mode): /wechat/push in plain mode is for development with the simulator only")
+	case k != "" && len(k) != 43:
+		problems = append(problems, "SUNSHINE_WECHAT_PUSH_AESKEY must be the 43-character EncodingAESKey")
 	}
 	if c.WeChat.Mode == "live" && (c.WeChat.MPAppID == "" || c.WeChat.MPAppSecret == "") {
 		problems = append(problems, "live WeChat mode needs SUNSHINE_WECHAT_MP_APPID and SUNSHINE_WECHAT_MP_SECRET")

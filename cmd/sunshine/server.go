@@ -10,12 +10,12 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/adaptor"
-	"github.com/gofiber/fiber/v2/utils"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"sunshine/app/audit"
+	"sunshine/app/web"
 )
 
 // rootOptions configure the root HTTP app.
@@ -38,9 +38,10 @@ func newRoot(o rootOptions) *fiber.App {
 		ReadTimeout:           30 * time.Second,
 		WriteTimeout:          60 * time.Second,
 		IdleTimeout:           120 * time.Second,
-		// Behind a reverse proxy the client address (logs, audit, login
-		// throttling) comes from X-Forwarded-For, but only from a trusted proxy.
-		ProxyHeader:             proxyHeader(o.TrustedProxies),
+		// No ProxyHeader: c.IP() stays the peer address; the client address
+		// (logs, audit, login throttling) is web.ClientIP, taken from the
+		// X-Forwarded-For chain of a trusted proxy by the middleware below.
+		// The check still keeps X-Forwarded-Proto/Host to trusted proxies.
 		EnableTrustedProxyCheck: len(o.TrustedProxies) > 0,
 		TrustedProxies:          o.TrustedProxies,
 		ErrorHandler: func(c *fiber.Ctx, err error) error {
@@ -52,6 +53,10 @@ func newRoot(o rootOptions) *fiber.App {
 		},
 	})
 	m := newMetrics(o.Registry)
+	proxies, err := web.ParseProxies(o.TrustedProxies)
+	if err != nil { // config.Validate refuses these; trust nobody rather than a typo
+		o.Log.Error("trusted proxies ignored", "err", err)
+	}
 	app.Use(func(c *fiber.Ctx) error {
 		start := time.Now()
 		id := c.Get("X-Request-Id")
@@ -60,7 +65,9 @@ func newRoot(o rootOptions) *fiber.App {
 		}
 		c.Set("X-Request-Id", id)
 		c.Locals("request_id", id)
-		c.SetUserContext(audit.WithRequest(c.UserContext(), audit.Request{IP: utils.CopyString(c.IP()), RequestID: id}))
+		ip := proxies.ClientAddress(c.Context().RemoteIP(), c.Request().Header.PeekAll(fiber.HeaderXForwardedFor))
+		web.SetClientIP(c, ip)
+		c.SetUserContext(audit.WithRequest(c.UserContext(), audit.Request{IP: ip, RequestID: id}))
 		err := safeNext(c, o.Log)
 		if err != nil {
 			if herr := app.ErrorHandler(c, err); herr != nil {
@@ -107,13 +114,6 @@ func safeNext(c *fiber.Ctx, log *slog.Logger) (err error) {
 		}
 	}()
 	return c.Next()
-}
-
-func proxyHeader(trusted []string) string {
-	if len(trusted) == 0 {
-		return ""
-	}
-	return fiber.HeaderXForwardedFor
 }
 
 func newRequestID() string {
