@@ -28,6 +28,7 @@ func Open(ctx context.Context, url string) (*Conn, error) {
 			return nil, fmt.Errorf("start embedded redis: %w", err)
 		}
 		c := redis.NewClient(&redis.Options{Addr: m.Addr(), PoolSize: 32})
+		c.AddHook(unavailableHook{})
 		return &Conn{UniversalClient: c, Embedded: true, mini: m}, nil
 	}
 	opt, err := redis.ParseURL(url)
@@ -36,6 +37,7 @@ func Open(ctx context.Context, url string) (*Conn, error) {
 	}
 	opt.ReadTimeout, opt.WriteTimeout, opt.DialTimeout = 3*time.Second, 3*time.Second, 3*time.Second
 	c := redis.NewClient(opt)
+	c.AddHook(unavailableHook{})
 	pctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
 	if err := c.Ping(pctx).Err(); err != nil {

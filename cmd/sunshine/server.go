@@ -34,7 +34,12 @@ type rootOptions struct {
 func newRoot(o rootOptions) *fiber.App {
 	app := fiber.New(fiber.Config{
 		DisableStartupMessage: true,
-		BodyLimit:             (o.BodyMB + 1) << 20,
+		// Bodies are streamed so that web.LimitBody can refuse one over its
+		// route's limit before it is read; BodyLimit is then only fasthttp's
+		// buffering threshold, the limits are LimitBody's (bodyRules).
+		BodyLimit:                    (o.BodyMB + 1) << 20,
+		StreamRequestBody:            true,
+		DisablePreParseMultipartForm: true,
 		ReadTimeout:           30 * time.Second,
 		WriteTimeout:          60 * time.Second,
 		IdleTimeout:           120 * time.Second,
@@ -44,12 +49,18 @@ func newRoot(o rootOptions) *fiber.App {
 		// The check still keeps X-Forwarded-Proto/Host to trusted proxies.
 		EnableTrustedProxyCheck: len(o.TrustedProxies) > 0,
 		TrustedProxies:          o.TrustedProxies,
+		// Errors that reach the root (Fiber's own, the body limit, a surface
+		// that returns instead of answering) get SPEC §5's body and status;
+		// a store that is down is 503 with Retry-After here as everywhere.
 		ErrorHandler: func(c *fiber.Ctx, err error) error {
-			code := fiber.StatusInternalServerError
-			if fe, ok := err.(*fiber.Error); ok {
-				code = fe.Code
+			p := web.ProblemOf(err)
+			if p.Status >= 500 && p.Status != fiber.StatusServiceUnavailable {
+				o.Log.Error("request failed", "err", p.Err, "path", c.Path())
 			}
-			return c.Status(code).JSON(fiber.Map{"error": fiber.Map{"code": httpCode(code), "message": httpMessage(code)}})
+			if p.Status == fiber.StatusServiceUnavailable {
+				c.Set(fiber.HeaderRetryAfter, web.RetryAfter)
+			}
+			return c.Status(p.Status).JSON(p.Body)
 		},
 	})
 	m := newMetrics(o.Registry)
@@ -74,6 +85,7 @@ func newRoot(o rootOptions) *fiber.App {
 				c.Status(fiber.StatusInternalServerError)
 			}
 		}
+		noStore(c)
 		status := c.Response().StatusCode()
 		route := c.Route().Path
 		if status == fiber.StatusNotFound && route == "/" {
@@ -84,6 +96,7 @@ func newRoot(o rootOptions) *fiber.App {
 			"ms", time.Since(start).Milliseconds(), "request_id", id)
 		return nil
 	})
+	app.Use(web.LimitBody(jsonBodyLimit, bodyRules(o.BodyMB)...))
 	app.Get("/healthz", func(c *fiber.Ctx) error { return c.JSON(fiber.Map{"status": "ok"}) })
 	app.Get("/readyz", func(c *fiber.Ctx) error {
 		checks := fiber.Map{}
@@ -103,6 +116,32 @@ func newRoot(o rootOptions) *fiber.App {
 	})
 	app.Get("/metrics", adaptor.HTTPHandler(promhttp.HandlerFor(o.Registry, promhttp.HandlerOpts{})))
 	return app
+}
+
+// Body limits (issue 10 item 7): an unauthenticated route must not read a
+// large body before it refuses the request.
+const (
+	jsonBodyLimit = 256 << 10 // every JSON API and form post
+	pushBodyLimit = 1 << 20   // /wechat/push and the hotline intake
+)
+
+// bodyRules are the per-route body limits; uploadMB is the largest file.
+func bodyRules(uploadMB int) []web.BodyRule {
+	return []web.BodyRule{
+		{Name: "wechat push", Match: web.PathPrefix("/wechat/push"), Limit: pushBodyLimit},
+		{Name: "hotline intake", Match: web.PathPrefix("/api/hotline/"), Limit: pushBodyLimit},
+		{Name: "uploads", Match: web.UploadRoute, Limit: (uploadMB + 1) << 20}, // +1 MiB of multipart framing
+	}
+}
+
+// noStore marks every answer as not to be cached and not to be sniffed
+// (issue 10 item 8): API answers carry personal data. An answer that set
+// its own caching (a static file) keeps it.
+func noStore(c *fiber.Ctx) {
+	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
+	if len(c.Response().Header.Peek(fiber.HeaderCacheControl)) == 0 {
+		c.Set(fiber.HeaderCacheControl, "no-store")
+	}
 }
 
 // safeNext turns a panic in a handler into a logged 500.
@@ -141,32 +180,4 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 func (m *metrics) observe(method, route string, status int, d time.Duration) {
 	m.requests.WithLabelValues(method, route, strconv.Itoa(status)).Inc()
 	m.latency.WithLabelValues(method, route).Observe(d.Seconds())
-}
-
-func httpCode(status int) string {
-	switch status {
-	case 404:
-		return "not_found"
-	case 405:
-		return "method_not_allowed"
-	case 413:
-		return "too_large"
-	case 400:
-		return "invalid"
-	}
-	return "internal"
-}
-
-func httpMessage(status int) string {
-	switch status {
-	case 404:
-		return "请求的地址不存在"
-	case 405:
-		return "不支持该请求方法"
-	case 413:
-		return "请求内容过大"
-	case 400:
-		return "请求格式不正确"
-	}
-	return "服务器内部错误，请稍后再试"
 }
