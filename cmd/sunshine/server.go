@@ -40,9 +40,9 @@ func newRoot(o rootOptions) *fiber.App {
 		BodyLimit:                    (o.BodyMB + 1) << 20,
 		StreamRequestBody:            true,
 		DisablePreParseMultipartForm: true,
-		ReadTimeout:           30 * time.Second,
-		WriteTimeout:          60 * time.Second,
-		IdleTimeout:           120 * time.Second,
+		ReadTimeout:                  30 * time.Second,
+		WriteTimeout:                 60 * time.Second,
+		IdleTimeout:                  120 * time.Second,
 		// No ProxyHeader: c.IP() stays the peer address; the client address
 		// (logs, audit, login throttling) is web.ClientIP, taken from the
 		// X-Forwarded-For chain of a trusted proxy by the middleware below.
