@@ -29,6 +29,11 @@ type Config struct {
 	HotlineCallbackURL string
 	AttachmentKey      string // hex or passphrase; AES-256-GCM key for materials at rest
 	MaxUploadMB        int
+	// Upload quotas (0: no limit of that kind) and the upload rate per
+	// uploader and hour.
+	UploadCaseFiles, UploadCaseMB             int
+	UploadEnterpriseFiles, UploadEnterpriseMB int
+	UploadRatePerHour                         int
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For names the
 	// client (IPs or CIDRs); empty means the peer address is the client.
 	TrustedProxies []string
@@ -94,6 +99,22 @@ func Load(getenv func(string) string) (*Config, error) {
 	var err error
 	if c.MaxUploadMB, err = strconv.Atoi(get("SUNSHINE_MAX_UPLOAD_MB", "20")); err != nil {
 		return nil, fmt.Errorf("SUNSHINE_MAX_UPLOAD_MB: %w", err)
+	}
+	for _, q := range []struct {
+		name, def string
+		v         *int
+	}{
+		{"SUNSHINE_UPLOAD_CASE_FILES", "100", &c.UploadCaseFiles},
+		{"SUNSHINE_UPLOAD_CASE_MB", "500", &c.UploadCaseMB},
+		{"SUNSHINE_UPLOAD_ENTERPRISE_FILES", "2000", &c.UploadEnterpriseFiles},
+		{"SUNSHINE_UPLOAD_ENTERPRISE_MB", "10240", &c.UploadEnterpriseMB},
+		{"SUNSHINE_UPLOAD_RATE_PER_HOUR", "60", &c.UploadRatePerHour},
+	} {
+		n, err := strconv.Atoi(get(q.name, q.def))
+		if err != nil || n < 0 {
+			return nil, fmt.Errorf("%s: want a whole number ≥ 0 (0: no limit)", q.name)
+		}
+		*q.v = n
 	}
 	timeout, err := time.ParseDuration(get("SUNSHINE_WECHAT_TIMEOUT", "5s"))
 	if err != nil {

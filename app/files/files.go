@@ -41,6 +41,17 @@ type Store interface {
 	Attachment(ctx context.Context, id int64) (*Meta, error)
 	// Attachments lists the attachments of a case, oldest first.
 	Attachments(ctx context.Context, caseID int64) ([]Meta, error)
+	// CaseUsage counts the attachments of a case and their bytes.
+	CaseUsage(ctx context.Context, caseID int64) (Usage, error)
+	// EnterpriseUsage counts the attachments of every case of an
+	// enterprise and their bytes.
+	EnterpriseUsage(ctx context.Context, enterpriseID int64) (Usage, error)
+}
+
+// Usage is how many files and bytes are stored.
+type Usage struct {
+	Files int64
+	Bytes int64
 }
 
 // CaseAccess is the case visibility rule (cases.Service implements it).

@@ -18,6 +18,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"sunshine/app/audit"
 	"sunshine/app/cases"
 	"sunshine/app/errs"
@@ -31,7 +33,9 @@ type Options struct {
 	Store    Store
 	Cases    CaseAccess
 	Audit    audit.Store
-	Now      func() time.Time // nil: time.Now
+	Quota    Quota                 // zero: no quotas
+	KV       redis.UniversalClient // upload rate counts; nil: no rate
+	Now      func() time.Time      // nil: time.Now
 	Log      *slog.Logger
 }
 
@@ -71,7 +75,8 @@ func (s *Service) MaxBytes() int64 { return s.o.MaxBytes }
 // Upload stores one file of a case for the viewer: anyone who may see the
 // case (enterprise members, clerk, head, the assigned specialist, liaisons
 // with a matter). Errors: not_found, forbidden, conflict (archived case),
-// too_large, unsupported (type by content), unprocessable (empty file, step).
+// too_large (file or quota), too_many (upload rate), unsupported (type by
+// content), unprocessable (empty file, step), unavailable.
 func (s *Service) Upload(ctx context.Context, v cases.Viewer, caseID int64, step, filename string, r io.Reader) (*Meta, error) {
 	c, err := s.o.Cases.CanSee(ctx, v, caseID)
 	if err != nil {
@@ -86,6 +91,9 @@ func (s *Service) Upload(ctx context.Context, v cases.Viewer, caseID int64, step
 	} else if !validStep(step) {
 		return nil, errs.FieldErrors(map[string]string{"step": "材料所属环节无效"})
 	}
+	if err := s.checkRate(ctx, v); err != nil {
+		return nil, err
+	}
 	data, err := io.ReadAll(io.LimitReader(r, s.o.MaxBytes+1))
 	if err != nil {
 		return nil, errs.Wrap(errs.Invalid, "读取上传文件失败", err)
@@ -95,6 +103,9 @@ func (s *Service) Upload(ctx context.Context, v cases.Viewer, caseID int64, step
 	}
 	if len(data) == 0 {
 		return nil, errs.FieldErrors(map[string]string{"file": "上传的文件是空的"})
+	}
+	if err := s.checkQuota(ctx, c, int64(len(data))); err != nil {
+		return nil, err
 	}
 	kind, err := Detect(data)
 	if err != nil {

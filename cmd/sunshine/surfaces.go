@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/adaptor"
@@ -15,6 +16,7 @@ import (
 	"sunshine/app/session"
 	"sunshine/app/stats"
 	"sunshine/app/wechat"
+	"sunshine/config"
 	mpapi "sunshine/miniprogram-api"
 	"sunshine/portal/staffapi"
 )
@@ -24,7 +26,7 @@ import (
 // ends; the returned function waits for the workers to stop.
 func mountSurfaces(ctx context.Context, root *fiber.App, d *deps) (func(), error) {
 	fs, err := files.New(files.Options{Dir: d.cfg.FilesDir(), Key: d.cfg.AttachmentKey, MaxBytes: int64(d.cfg.MaxUploadMB) << 20,
-		Store: d.db.Attachments(), Cases: d.cases, Audit: d.db.Audit(), Log: d.log})
+		Store: d.db.Attachments(), Cases: d.cases, Audit: d.db.Audit(), Log: d.log, KV: d.kv, Quota: uploadQuota(d.cfg)})
 	if err != nil {
 		return nil, err
 	}
@@ -121,4 +123,11 @@ func newMiniProgram(d *deps, fs *files.Service) (*miniProgram, error) {
 		out.sim.SetPushTarget(wechat.HandlerTarget(adaptor.FiberApp(out.app)))
 	}
 	return out, nil
+}
+
+// uploadQuota is the configured upload quota and rate (issue 10 item 7).
+func uploadQuota(c *config.Config) files.Quota {
+	return files.Quota{CaseFiles: int64(c.UploadCaseFiles), CaseBytes: int64(c.UploadCaseMB) << 20,
+		EnterpriseFiles: int64(c.UploadEnterpriseFiles), EnterpriseBytes: int64(c.UploadEnterpriseMB) << 20,
+		Rate: int64(c.UploadRatePerHour), RateWindow: time.Hour}
 }
