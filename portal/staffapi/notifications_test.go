@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"testing"
 
-
 	"sunshine/app/audit"
 	"sunshine/app/cases"
 	"sunshine/app/casework"
