@@ -34,7 +34,7 @@ func (s *Service) checkRate(ctx context.Context, v cases.Viewer) error {
 		return nil
 	}
 	window := s.o.Now().UnixNano() / int64(q.RateWindow)
-	key := "sunshine:files:rate:" + string(v.Role) + ":" + strconv.FormatInt(v.ID, 10) + ":" + strconv.FormatInt(window, 10)
+	key := s.o.KeyPrefix + "rate:" + string(v.Role) + ":" + strconv.FormatInt(v.ID, 10) + ":" + strconv.FormatInt(window, 10)
 	var n *redis.IntCmd
 	_, err := s.o.KV.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		n = p.Incr(ctx, key)

@@ -35,8 +35,11 @@ type Options struct {
 	Audit    audit.Store
 	Quota    Quota                 // zero: no quotas
 	KV       redis.UniversalClient // upload rate counts; nil: no rate
-	Now      func() time.Time      // nil: time.Now
-	Log      *slog.Logger
+	// KeyPrefix starts the Redis keys of the upload rate ("sunshine:files:"
+	// when empty).
+	KeyPrefix string
+	Now       func() time.Time // nil: time.Now
+	Log       *slog.Logger
 }
 
 // Service uploads, lists and opens the materials of cases.
@@ -55,6 +58,9 @@ func New(o Options) (*Service, error) {
 	}
 	if o.Now == nil {
 		o.Now = time.Now
+	}
+	if o.KeyPrefix == "" {
+		o.KeyPrefix = "sunshine:files:"
 	}
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)

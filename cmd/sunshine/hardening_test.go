@@ -156,7 +156,7 @@ func newTestService(t *testing.T) *testService {
 
 	// A clerk, a mini-program user bound to an enterprise, one case.
 	run := randomHex(4)
-	if _, err := accounts.CreateStaff(context.Background(), svc.d.db.Staff(), accounts.NewStaff{Username: "clerk" + run,
+	if _, err := accounts.CreateStaff(context.Background(), svc.sys.DB.Staff(), accounts.NewStaff{Username: "clerk" + run,
 		Password: "Clerk-pass-2024", Role: casework.RoleClerk, Name: "窗口"}, time.Now()); err != nil {
 		t.Fatal(err)
 	}
