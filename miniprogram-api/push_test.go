@@ -74,8 +74,7 @@ func TestPushVerification(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	u := e.login("push")
-	var sent []*http.Request
-	sent = e.pushes(func() {
+	sent := e.pushes(func() {
 		if err := sim.Grant(u.OpenID, []string{"sim-tmpl-progress"}); err != nil {
 			t.Fatalf("grant: %v", err)
 		}
