@@ -110,7 +110,7 @@ func detectOLE(b []byte) (Kind, error) {
 
 func hasOLEStream(b []byte, name string) bool {
 	want := utf16le(name)
-	nameLen := uint16(len(want) + 2) // with the terminating NUL
+	nameLen := uint16(len(want) + 2) // #nosec G115 -- with the terminating NUL; name is a short constant (< 32 UTF-16 units)
 	for off := 512; off+128 <= len(b); off += 128 {
 		e := b[off : off+128]
 		if binary.LittleEndian.Uint16(e[64:66]) == nameLen && e[66] == 2 && bytes.HasPrefix(e, want) {
