@@ -77,6 +77,18 @@ func (s *Service) Submit(ctx context.Context, v Viewer, in SubmitInput) (*casewo
 	switch {
 	case v.Role == casework.RoleEnterprise:
 		c.EnterpriseID = v.EnterpriseID
+		if v.Verified && v.EnterpriseID != 0 {
+			// A verified member applies for their own enterprise only: a
+			// case filed under it with another code would show that other
+			// enterprise's application to this one's members (SPEC §2).
+			id, err := s.store.EnterpriseByCreditCode(ctx, c.Form.Enterprise.CreditCode)
+			if err != nil {
+				return nil, err
+			}
+			if id != v.EnterpriseID {
+				return nil, errs.FieldErrors(map[string]string{"enterprise.credit_code": "统一社会信用代码与您认证的企业不一致：请填写本企业的统一社会信用代码，或以对应企业的认证账号提交"})
+			}
+		}
 	case c.Form.Enterprise.CreditCode != "":
 		// Window, complaint and hotline intake: the case belongs to the
 		// registered enterprise of that credit code, so its members see it.
