@@ -111,7 +111,7 @@ func newMiniProgram(d *deps, fs *files.Service) (*miniProgram, error) {
 		HotlineURL: d.cfg.HotlineCallbackURL, HotlineSecret: d.cfg.HotlineSecret})
 	d.cases.OnEvent(out.notify.Hook)
 	out.members = members.New(members.Deps{Store: d.db.Members(), Sessions: session.NewStore(d.kv, nil),
-		WeChat: out.wechat, KV: d.kv, Cases: d.cases, Urged: out.notify, Log: d.log})
+		WeChat: out.wechat, KV: d.kv, Cases: d.cases, Urged: out.notify, Docs: fs, Notices: out.notify, Log: d.log})
 	out.app = mpapi.New(mpapi.Deps{Log: d.log, Members: out.members, Cases: d.cases, Staff: d.db.Staff(), Files: fs,
 		Credits: out.notify.Credits(), Inbox: out.notify,
 		Templates: wcfg.SubscribeTemplates, Push: wechat.NewPushVerifier(wcfg, d.kv), Recorder: d.db.Audit(),
