@@ -207,3 +207,24 @@ func TestCaseNumbersUnderRace(t *testing.T) {
 		})
 	}
 }
+
+// TestVerifiedMemberSubmitsForOwnEnterprise: a verified member's own
+// submission must carry their enterprise's credit code (SPEC §2); an
+// unverified user may submit any, and sees only their own.
+func TestVerifiedMemberSubmitsForOwnEnterprise(t *testing.T) {
+	f := newFixture(t)
+	for _, code := range []string{otherCreditCode, windowCreditCode} {
+		_, err := f.svc.Submit(ctx, f.ent, cases.SubmitInput{Form: formOf(code), Channel: casework.ChannelMiniProgram, Mode: casework.FormFull})
+		if !errs.Is(err, errs.Unprocessable) || errs.FieldsOf(err)["enterprise.credit_code"] == "" {
+			t.Fatalf("verified member submitted for %s: %v", code, err)
+		}
+	}
+	if n := f.count("SELECT COUNT(*) FROM cases"); n != 0 {
+		t.Fatalf("%d cases stored by refused submissions", n)
+	}
+	c := f.submitForm(member(51, 0, false), formOf(otherCreditCode))
+	if c.EnterpriseID != 0 {
+		t.Fatalf("an unverified user's case was filed under enterprise %d", c.EnterpriseID)
+	}
+	f.submit(f.ent)
+}
