@@ -148,7 +148,7 @@ func TestClaimWithDocuments(t *testing.T) {
 		t.Fatalf("my claim: %+v, %v", st, err)
 	}
 	// A verified member has nothing to claim.
-	if err := upload(members.DocLicense, filestest.PNG()); !errs.Is(err, errs.Conflict) {
+	if _, err := f.svc.UploadClaimDocument(ctx, got, members.DocLicense, "scan", bytes.NewReader(filestest.PNG())); !errs.Is(err, errs.Conflict) {
 		t.Fatalf("upload after verification: %v", err)
 	}
 }
