@@ -254,7 +254,7 @@ func itoa(id int64) string { b, _ := json.Marshal(id); return string(b) }
 // get reads a case as the clerk (who sees every case).
 func (f *fixture) get(id int64) *cases.Detail {
 	f.t.Helper()
-	d, err := f.svc.Get(ctx, f.clerk, id)
+	d, err := f.svc.Get(ctx, f.head, id)
 	if err != nil {
 		f.t.Fatalf("get %d: %v", id, err)
 	}

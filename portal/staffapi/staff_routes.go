@@ -31,6 +31,7 @@ func (h *handlers) staffRoutes(app *fiber.App) {
 		api.Get("/cases/:id", h.getCase)
 		api.Post("/cases/:id/actions/:action", h.actOnCase)
 		api.Post("/cases/:id/rating", h.rateCase)
+		api.Post("/cases/:id/reveal", h.revealPhone)
 	}
 	if h.d.Consult != nil {
 		api.Get("/consultations", h.listConsultations)
