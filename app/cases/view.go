@@ -91,9 +91,14 @@ func redact(d *Detail, v Viewer) {
 		r.Consultation = &cons
 	}
 	for i := range d.Timeline {
-		if p, ok := d.Timeline[i].Payload["phone"].(string); ok {
-			d.Timeline[i].Payload["phone"] = casework.MaskPhone(p)
+		p := make(map[string]any, len(d.Timeline[i].Payload))
+		for k, v := range d.Timeline[i].Payload {
+			if str, ok := v.(string); ok {
+				v = casework.MaskPhonesIn(str)
+			}
+			p[k] = v
 		}
+		d.Timeline[i].Payload = p
 	}
 }
 

@@ -17,11 +17,19 @@ func MaskPhone(p string) string {
 	return "****"
 }
 
-// phoneInText finds numbers long enough to be phone numbers in free text
-// (接洽人及联系电话 "李四 13900139000", "0755-12345678").
-var phoneInText = regexp.MustCompile(`\+?\d[\d-]{6,}\d`)
+// phoneInText finds mobile (13900139000) and landline (0755-12345678)
+// numbers in free text, not digits inside longer numbers (dates, tracking
+// numbers, project codes).
+var phoneInText = regexp.MustCompile(`(^|\D)(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})(\D|$)`)
 
-// MaskPhonesIn masks every phone-like number in free text.
+// MaskPhonesIn masks every phone number in free text (接洽人及联系电话
+// "李四 13900139000", a note that quotes a number).
 func MaskPhonesIn(s string) string {
-	return phoneInText.ReplaceAllStringFunc(s, MaskPhone)
+	for i := 0; i < 2; i++ { // adjacent numbers share a separator: a second pass catches them
+		s = phoneInText.ReplaceAllStringFunc(s, func(m string) string {
+			sub := phoneInText.FindStringSubmatch(m)
+			return sub[1] + MaskPhone(sub[2]) + sub[3]
+		})
+	}
+	return s
 }
