@@ -26,6 +26,7 @@ type staffServices struct {
 	consult   *consult.Service
 	followups *followup.Service
 	admin     *admin.Service
+	trail     *audit.Service // the auditor's queries and exports
 }
 
 func newStaffServices(d Deps) *staffServices {
@@ -46,6 +47,7 @@ func newStaffServices(d Deps) *staffServices {
 	}
 	if d.Audit != nil {
 		s.admin = admin.New(d.Holidays, d.Calendar, d.Audit, d.Now, d.Log)
+		s.trail = audit.NewService(d.Audit, nil, d.Now, d.Log)
 	}
 	return s
 }

@@ -41,8 +41,11 @@ func (h *handlers) staffRoutes(app *fiber.App) {
 		api.Get("/followups", h.listFollowups)
 		api.Post("/followups/:id", h.completeFollowup)
 	}
-	if h.staff.admin != nil {
+	if h.staff.trail != nil {
 		api.Get("/audit", h.auditQuery)
+		api.Get("/audit/export.csv", h.auditExport)
+	}
+	if h.staff.admin != nil {
 		if h.d.Holidays != nil && h.d.Calendar != nil {
 			api.Get("/calendar/years", h.calendarYears)
 			api.Get("/calendar/status", h.calendarStatus)
