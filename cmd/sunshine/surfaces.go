@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/adaptor"
 
+	"sunshine/app/accounts"
 	"sunshine/app/files"
 	"sunshine/app/hotline"
 	"sunshine/app/matters"
@@ -48,6 +49,7 @@ func mountSurfaces(ctx context.Context, root *fiber.App, d *deps) (func(), error
 		Audit: d.db.Audit(), KV: d.kv, Calendar: d.calendar, Holidays: d.db.Holidays(),
 		Consultations: d.db.Consultations(), Followups: d.db.Followups(),
 		BodyLimit: (d.cfg.MaxUploadMB + 1) << 20, HotlineSecret: d.cfg.HotlineSecret,
+		TwoFactor: accounts.TwoFactorPolicy(d.cfg.StaffTwoFactor), SecretKey: d.cfg.AttachmentKey,
 		Files: fs, Hotline: hl, Matters: matters.New(d.db.Matters(), d.cases, d.db.Audit(), nil, d.log),
 		Members: mp.members, Notify: mp.notify,
 		Stats: stats.New(d.db.Stats(), d.calendar, d.db.Audit(), nil, d.log),

@@ -37,7 +37,7 @@ func newStaffServices(d Deps) *staffServices {
 	s := &staffServices{}
 	if d.Staff != nil && d.Sessions != nil && d.KV != nil {
 		s.accounts = accounts.NewService(accounts.Options{Store: d.Staff, Sessions: d.Sessions, KV: d.KV,
-			Audit: trail, Now: d.Now, Log: d.Log})
+			Audit: trail, Now: d.Now, Log: d.Log, TwoFactor: d.TwoFactor, SecretKey: d.SecretKey, BcryptCost: d.BcryptCost})
 	}
 	if d.Consultations != nil && d.Cases != nil {
 		s.consult = consult.New(d.Consultations, d.Cases, trail, d.Now, d.Log)

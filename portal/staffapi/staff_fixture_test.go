@@ -85,7 +85,11 @@ type staffFixture struct {
 // monday0900 is 2026-03-02 09:00 China time: no holiday for weeks.
 var monday0900 = time.Date(2026, 3, 2, 9, 0, 0, 0, casework.ChinaTime)
 
-func newStaffFixture(t *testing.T) *staffFixture {
+func newStaffFixture(t *testing.T) *staffFixture { t.Helper(); return newStaffFixtureWith(t, nil) }
+
+// newStaffFixtureWith is newStaffFixture with a hook that adjusts the
+// surface's dependencies (the second-factor policy …) before it is built.
+func newStaffFixtureWith(t *testing.T, adjust func(*staffapi.Deps)) *staffFixture {
 	t.Helper()
 	ctx := context.Background()
 	db := storagetest.Open(t)
@@ -104,10 +108,14 @@ func newStaffFixture(t *testing.T) *staffFixture {
 	log := slog.New(slog.NewJSONHandler(f.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	f.cal = calendar.New(days, log)
 	svc := cases.New(db.Cases(), f.cal, f.clk.now, log)
-	p := staffapi.New(staffapi.Deps{Log: log, Now: f.clk.now, Cases: svc, Staff: db.Staff(),
+	deps := staffapi.Deps{Log: log, Now: f.clk.now, Cases: svc, Staff: db.Staff(),
 		Sessions: session.NewStore(conn, f.clk.now), Audit: db.Audit(), KV: conn, Calendar: f.cal,
 		Holidays: db.Holidays(), Consultations: db.Consultations(), Followups: db.Followups(),
-		Stats: stats.New(db.Stats(), f.cal, db.Audit(), f.clk.now, log)})
+		Stats: stats.New(db.Stats(), f.cal, db.Audit(), f.clk.now, log), BcryptCost: bcrypt.MinCost}
+	if adjust != nil {
+		adjust(&deps)
+	}
+	p := staffapi.New(deps)
 	root := fiber.New()
 	var seq int
 	var mu sync.Mutex
@@ -131,6 +139,7 @@ func newStaffFixture(t *testing.T) *staffFixture {
 		{"specA", casework.RoleSpecialist, ""}, {"specB", casework.RoleSpecialist, ""},
 		{"liaison", casework.RoleLiaison, "市自然资源局"}, {"liaisonB", casework.RoleLiaison, "市住房和城乡建设局"},
 		{"supervisor", casework.RoleSupervisor, ""}, {"admin", casework.RoleAdmin, ""},
+		{"auditor", casework.RoleAuditor, ""},
 	} {
 		f.addUser(u.name, u.role, u.dept)
 	}

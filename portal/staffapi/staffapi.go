@@ -43,6 +43,12 @@ type Deps struct {
 	Holidays      admin.HolidayStore
 	Consultations consult.Store
 	Followups     followup.Store
+	// TwoFactor says who logs in with a second factor; SecretKey encrypts
+	// the TOTP secrets at rest (docs/security.md). BcryptCost hashes the
+	// passwords staff set (zero: the default; tests use the minimum).
+	TwoFactor  accounts.TwoFactorPolicy
+	SecretKey  string
+	BcryptCost int
 	// BodyLimit is the largest accepted request body in bytes.
 	BodyLimit int
 
