@@ -26,7 +26,7 @@ func auditCmd(ctx context.Context, cfg *config.Config, log *slog.Logger, args []
 	if len(args) == 0 {
 		return errors.New(auditUsage)
 	}
-	d, err := open(ctx, cfg, log, false)
+	d, err := open(ctx, cfg, log)
 	if err != nil {
 		return err
 	}

@@ -47,11 +47,14 @@ type changePasswordRequest struct {
 
 // loginTOTP is POST /login/totp {challenge, code | recovery_code}.
 func (h *handlers) loginTOTP(c *fiber.Ctx) error {
+	if h.d.Accounts == nil {
+		return unavailableService(c)
+	}
 	var req totpStepRequest
 	if err := web.DecodeJSON(c, &req); err != nil {
 		return err
 	}
-	res, err := h.staff.accounts.VerifySecondFactor(c.UserContext(), accounts.SecondFactorInput{
+	res, err := h.d.Accounts.VerifySecondFactor(c.UserContext(), accounts.SecondFactorInput{
 		Challenge: req.Challenge, Code: req.Code, RecoveryCode: req.RecoveryCode, IP: clientIP(c)})
 	if err != nil {
 		return err
@@ -61,11 +64,14 @@ func (h *handlers) loginTOTP(c *fiber.Ctx) error {
 
 // loginEnrol is POST /login/enrol {challenge} → {secret, otpauth_url}.
 func (h *handlers) loginEnrol(c *fiber.Ctx) error {
+	if h.d.Accounts == nil {
+		return unavailableService(c)
+	}
 	var req challengeRequest
 	if err := web.DecodeJSON(c, &req); err != nil {
 		return err
 	}
-	e, err := h.staff.accounts.EnrolChallenge(c.UserContext(), req.Challenge)
+	e, err := h.d.Accounts.EnrolChallenge(c.UserContext(), req.Challenge)
 	if err != nil {
 		return err
 	}
@@ -75,11 +81,14 @@ func (h *handlers) loginEnrol(c *fiber.Ctx) error {
 
 // loginEnrolQR is POST /login/enrol/qr.png {challenge} → the QR code.
 func (h *handlers) loginEnrolQR(c *fiber.Ctx) error {
+	if h.d.Accounts == nil {
+		return unavailableService(c)
+	}
 	var req challengeRequest
 	if err := web.DecodeJSON(c, &req); err != nil {
 		return err
 	}
-	e, err := h.staff.accounts.EnrolChallenge(c.UserContext(), req.Challenge)
+	e, err := h.d.Accounts.EnrolChallenge(c.UserContext(), req.Challenge)
 	if err != nil {
 		return err
 	}
@@ -89,11 +98,14 @@ func (h *handlers) loginEnrolQR(c *fiber.Ctx) error {
 // loginEnrolConfirm is POST /login/enrol/confirm {challenge, code} → the
 // session with recovery_codes (shown once), or the next step.
 func (h *handlers) loginEnrolConfirm(c *fiber.Ctx) error {
+	if h.d.Accounts == nil {
+		return unavailableService(c)
+	}
 	var req codeRequest
 	if err := web.DecodeJSON(c, &req); err != nil {
 		return err
 	}
-	res, err := h.staff.accounts.ConfirmEnrolChallenge(c.UserContext(), req.Challenge, req.Code, clientIP(c))
+	res, err := h.d.Accounts.ConfirmEnrolChallenge(c.UserContext(), req.Challenge, req.Code, clientIP(c))
 	if err != nil {
 		return err
 	}
@@ -109,11 +121,14 @@ func (h *handlers) loginEnrolConfirm(c *fiber.Ctx) error {
 
 // loginPassword is POST /login/password {challenge, new_password}.
 func (h *handlers) loginPassword(c *fiber.Ctx) error {
+	if h.d.Accounts == nil {
+		return unavailableService(c)
+	}
 	var req passwordStepRequest
 	if err := web.DecodeJSON(c, &req); err != nil {
 		return err
 	}
-	res, err := h.staff.accounts.SetExpiredPassword(c.UserContext(), req.Challenge, req.NewPassword, clientIP(c))
+	res, err := h.d.Accounts.SetExpiredPassword(c.UserContext(), req.Challenge, req.NewPassword, clientIP(c))
 	if err != nil {
 		return err
 	}
@@ -127,7 +142,7 @@ func (h *handlers) changeOwnPassword(c *fiber.Ctx) error {
 	if err := web.DecodeJSON(c, &req); err != nil {
 		return err
 	}
-	if err := h.staff.accounts.ChangePassword(c.UserContext(), staffOf(c), req.CurrentPassword, req.NewPassword); err != nil {
+	if err := h.d.Accounts.ChangePassword(c.UserContext(), staffOf(c), req.CurrentPassword, req.NewPassword); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -136,7 +151,7 @@ func (h *handlers) changeOwnPassword(c *fiber.Ctx) error {
 // startOwnTOTP is POST /me/totp → {secret, otpauth_url}: enrol a second
 // factor voluntarily.
 func (h *handlers) startOwnTOTP(c *fiber.Ctx) error {
-	e, err := h.staff.accounts.StartEnrolment(c.UserContext(), staffOf(c))
+	e, err := h.d.Accounts.StartEnrolment(c.UserContext(), staffOf(c))
 	if err != nil {
 		return err
 	}
@@ -146,7 +161,7 @@ func (h *handlers) startOwnTOTP(c *fiber.Ctx) error {
 
 // ownTOTPQR is GET /me/totp/qr.png: the pending enrolment's QR code.
 func (h *handlers) ownTOTPQR(c *fiber.Ctx) error {
-	e, err := h.staff.accounts.StartEnrolment(c.UserContext(), staffOf(c))
+	e, err := h.d.Accounts.StartEnrolment(c.UserContext(), staffOf(c))
 	if err != nil {
 		return err
 	}
@@ -161,7 +176,7 @@ func (h *handlers) confirmOwnTOTP(c *fiber.Ctx) error {
 	if err := web.DecodeJSON(c, &req); err != nil {
 		return err
 	}
-	codes, err := h.staff.accounts.ConfirmEnrolment(c.UserContext(), staffOf(c), req.Code)
+	codes, err := h.d.Accounts.ConfirmEnrolment(c.UserContext(), staffOf(c), req.Code)
 	if err != nil {
 		return err
 	}
@@ -175,7 +190,7 @@ func (h *handlers) resetTOTP(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := h.staff.accounts.ResetSecondFactor(c.UserContext(), viewerOf(c).Actor, id); err != nil {
+	if err := h.d.Accounts.ResetSecondFactor(c.UserContext(), viewerOf(c).Actor, id); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)

@@ -11,7 +11,6 @@ import (
 
 	"sunshine/app/accounts"
 	"sunshine/app/audit"
-	"sunshine/portal/staffapi"
 )
 
 type stepJSON struct {
@@ -25,10 +24,8 @@ type stepJSON struct {
 	OTPAuthURL     string   `json:"otpauth_url"`
 }
 
-func privileged(d *staffapi.Deps) {
-	d.TwoFactor = accounts.TwoFactorPrivileged
-	d.SecretKey = "test-master-key-0123456789"
-}
+// privileged is the production policy: admin, auditor and head enrol.
+var privileged = map[string]string{"SUNSHINE_STAFF_2FA": "privileged"}
 
 // passwordStep logs in with the password and returns the answer.
 func (f *staffFixture) passwordStep(name, password string) stepJSON {

@@ -13,13 +13,13 @@ const staffJSONLimit = 1 << 20
 func (h *handlers) staffRoutes(app *fiber.App) {
 	api := app.Group("/api/staff/v1", staffContext, jsonBodyLimit(staffJSONLimit))
 	api.Post("/login", h.login)
-	if h.staff.accounts != nil { // the steps after the password (security.go)
-		api.Post("/login/totp", h.loginTOTP)
-		api.Post("/login/enrol", h.loginEnrol)
-		api.Post("/login/enrol/qr.png", h.loginEnrolQR)
-		api.Post("/login/enrol/confirm", h.loginEnrolConfirm)
-		api.Post("/login/password", h.loginPassword)
-	}
+	// The steps after the password (security.go): the challenge from
+	// POST /login is their credential.
+	api.Post("/login/totp", h.loginTOTP)
+	api.Post("/login/enrol", h.loginEnrol)
+	api.Post("/login/enrol/qr.png", h.loginEnrolQR)
+	api.Post("/login/enrol/confirm", h.loginEnrolConfirm)
+	api.Post("/login/password", h.loginPassword)
 	api.Use(h.requireStaff)
 	api.Post("/logout", h.logout)
 	api.Get("/me", h.me)
@@ -44,25 +44,23 @@ func (h *handlers) staffRoutes(app *fiber.App) {
 		api.Post("/cases/:id/actions/:action", h.actOnCase)
 		api.Post("/cases/:id/rating", h.rateCase)
 	}
-	if h.staff.consult != nil {
+	if h.d.Consult != nil {
 		api.Get("/consultations", h.listConsultations)
 		api.Post("/consultations", h.createConsultation)
 		api.Get("/consultations/:id", h.getConsultation)
 	}
-	if h.staff.followups != nil {
+	if h.d.Followups != nil {
 		api.Get("/followups", h.listFollowups)
 		api.Post("/followups/:id", h.completeFollowup)
 	}
-	if h.staff.trail != nil {
+	if h.d.Trail != nil {
 		api.Get("/audit", h.auditQuery)
 		api.Get("/audit/export.csv", h.auditExport)
 	}
-	if h.staff.admin != nil {
-		if h.d.Holidays != nil && h.d.Calendar != nil {
-			api.Get("/calendar/years", h.calendarYears)
-			api.Get("/calendar/status", h.calendarStatus)
-			api.Get("/calendar/:year", h.calendarYear)
-			api.Put("/calendar/:year", h.replaceCalendarYear)
-		}
+	if h.d.Admin != nil {
+		api.Get("/calendar/years", h.calendarYears)
+		api.Get("/calendar/status", h.calendarStatus)
+		api.Get("/calendar/:year", h.calendarYear)
+		api.Put("/calendar/:year", h.replaceCalendarYear)
 	}
 }
