@@ -49,6 +49,7 @@ func (h *handlers) staffRoutes(app *fiber.App) {
 		api.Get("/consultations", h.listConsultations)
 		api.Post("/consultations", h.createConsultation)
 		api.Get("/consultations/:id", h.getConsultation)
+		api.Post("/consultations/:id/reveal", h.revealConsultationPhone)
 	}
 	if h.d.Followups != nil {
 		api.Get("/followups", h.listFollowups)
