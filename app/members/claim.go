@@ -324,10 +324,11 @@ func (s *Service) ClaimDocument(ctx context.Context, staff casework.Actor, claim
 // DecideClaim approves or refuses a pending claim. Approving verifies the
 // claimant (the administrator when the enterprise has none) and files the
 // enterprise's window and hotline cases, and the claimant's own, under it;
-// refusing needs a reason and leaves the claimant free to claim again. The
+// refusing needs a reason and leaves the claimant free to claim again (a
+// claim whose member moved to another enterprise can only be refused). The
 // claimant is notified in the same transaction. Errors: forbidden,
-// not_found, conflict (decided already, member moved to another
-// enterprise), unprocessable (reason, note too long).
+// not_found, conflict (decided already; approving a claim whose member
+// moved), unprocessable (reason, note too long).
 func (s *Service) DecideClaim(ctx context.Context, staff casework.Actor, id int64, approve bool, note string) (*Claim, error) {
 	action := "claim.refuse"
 	if approve {
@@ -359,16 +360,19 @@ func (s *Service) DecideClaim(ctx context.Context, staff casework.Actor, id int6
 		if err != nil {
 			return err
 		}
-		if m.EnterpriseID != c.EnterpriseID {
-			return errs.E(errs.Conflict, "申请人已更换所属企业，该申请不再有效")
+		moved := m.EnterpriseID != c.EnterpriseID
+		if approve && moved {
+			return errs.E(errs.Conflict, "申请人已更换所属企业，该申请不再有效，请驳回")
 		}
 		c.Note, c.ReviewerID, c.ReviewerName, c.ReviewedAt, c.UpdatedAt = note, staff.ID, staff.Name, &now, now
 		event := NoticeClaimRefused
 		c.Status = ClaimRefused
 		if approve {
 			c.Status, event = ClaimApproved, NoticeClaimApproved
-			if err := s.verifyIn(tx, m, ent, ViaClaim, now); err != nil {
-				return err
+			if !m.Verified { // verified meanwhile (an invitation): nothing to change
+				if err := s.verifyIn(tx, m, ent, ViaClaim, now); err != nil {
+					return err
+				}
 			}
 		}
 		if err := tx.SaveClaimDecision(c); err != nil {

@@ -226,3 +226,36 @@ func TestRoster(t *testing.T) {
 		t.Fatalf("after transfer %+v", x)
 	}
 }
+
+// TestClaimOfAMemberWhoMoved: a claimant who binds another enterprise
+// leaves a pending claim that can be refused, not approved.
+func TestClaimOfAMemberWhoMoved(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, nil)
+	m := f.member(t)
+	p, err := f.svc.Bind(ctx, m, members.BindInput{CreditCode: casework.CreditCodeWithCheck("91441700MA0000903"), Name: "甲"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{members.DocLicense, members.DocLegalRepID} {
+		if _, err := f.svc.UploadClaimDocument(ctx, p.Member, k, "scan", bytes.NewReader(filestest.PNG())); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c, err := f.svc.SubmitClaim(ctx, p.Member)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.Bind(ctx, p.Member, members.BindInput{CreditCode: casework.CreditCodeWithCheck("91441700MA0000904"), Name: "乙"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.DecideClaim(ctx, clerk, c.ID, true, ""); !errs.Is(err, errs.Conflict) {
+		t.Fatalf("approved the claim of a member who moved: %v", err)
+	}
+	if _, err := f.svc.DecideClaim(ctx, clerk, c.ID, false, "申请人已更换企业"); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := f.db.Members().Member(ctx, m.ID); got.Verified {
+		t.Fatalf("the member was verified: %+v", got)
+	}
+}
