@@ -221,7 +221,8 @@ func (s *System) build(o Options) error {
 	s.Followups = followup.New(db.Followups(), db.Audit(), now, log)
 	s.Admin = admin.New(db.Holidays(), s.Calendar, db.Audit(), now, log)
 	s.Members = members.New(members.Deps{Store: db.Members(), Sessions: s.Sessions, WeChat: s.WeChat.Client,
-		KV: s.KV, Cases: s.Cases, Urged: s.Notify, Now: now, Log: log, KeyPrefix: prefixed(o.KeyPrefix, "members:")})
+		KV: s.KV, Cases: s.Cases, Urged: s.Notify, Docs: s.Files, Notices: s.Notify, Now: now, Log: log,
+		KeyPrefix: prefixed(o.KeyPrefix, "members:")})
 	s.Push = wechat.NewPushVerifier(s.WeChat.Config, s.KV)
 	return nil
 }
