@@ -8,6 +8,7 @@ import (
 
 	"sunshine/app/calendar"
 	"sunshine/app/cases"
+	"sunshine/app/files"
 	"sunshine/app/kv"
 	"sunshine/app/storage"
 	"sunshine/config"
@@ -21,6 +22,7 @@ type deps struct {
 	kv       *kv.Conn
 	calendar *calendar.Calendar
 	cases    *cases.Service
+	files    *files.Service // built by openFiles
 }
 
 // open connects the database (migrating it) and, when withRedis, Redis.

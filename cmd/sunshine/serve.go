@@ -3,8 +3,11 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -29,6 +32,16 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	errc := make(chan error, 1)
 	go func() { errc <- root.Listener(ln) }()
 	log.Info("listening", "addr", ln.Addr().String())
+	if addr := cfg.MetricsListener(); addr != "" {
+		mln, err := net.Listen("tcp", addr)
+		if err != nil {
+			return fmt.Errorf("metrics listener (SUNSHINE_METRICS_ADDR=%s): %w", addr, err)
+		}
+		ms := &http.Server{Handler: svc.metrics, ReadHeaderTimeout: 10 * time.Second}
+		defer ms.Close()
+		go func() { _ = ms.Serve(mln) }()
+		log.Info("metrics listening", "addr", mln.Addr().String())
+	}
 	select {
 	case err := <-errc:
 		return err
@@ -44,9 +57,10 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 // service is the whole service, every surface mounted and the background
 // work running, short of a listener.
 type service struct {
-	d    *deps
-	root *fiber.App
-	stop func() // ends the background work, then closes the stores
+	d       *deps
+	root    *fiber.App
+	metrics http.Handler // /metrics for the metrics listener
+	stop    func()       // ends the background work, then closes the stores
 }
 
 // build opens the stores, builds the root app with every surface and starts
@@ -61,6 +75,11 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger) (*service,
 		"embedded_database", cfg.EmbeddedDB(), "embedded_redis", cfg.EmbeddedRedis(),
 		"wechat", cfg.WeChat.Mode, "files", cfg.FilesDir())
 	log.Info(embeddedLine(cfg))
+	fs, err := d.openFiles(ctx)
+	if err != nil {
+		d.close()
+		return nil, err
+	}
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewDBStatsCollector(d.db.SQL(), "write"))
@@ -68,7 +87,8 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger) (*service,
 		reg.MustRegister(collectors.NewDBStatsCollector(d.db.ReadSQL(), "read"))
 	}
 	root := newRoot(rootOptions{Log: log, Registry: reg, BodyMB: cfg.MaxUploadMB, TrustedProxies: cfg.TrustedProxies,
-		Checks: map[string]func(context.Context) error{"database": d.db.Ping, "redis": d.kv.Ready}})
+		MetricsOnRoot: cfg.MetricsOnPublicPort(),
+		Checks:        map[string]func(context.Context) error{"database": d.db.Ping, "redis": d.kv.Ready, "objects": fs.Ready}})
 	bg, cancelBG := context.WithCancel(context.WithoutCancel(ctx))
 	waitBG, err := mountSurfaces(bg, root, d)
 	if err != nil {
@@ -77,9 +97,11 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger) (*service,
 		return nil, err
 	}
 	go d.reloadCalendar(bg, time.Minute)
+	var sweeper sync.WaitGroup
+	sweeper.Go(func() { fs.RunSweeper(bg, time.Hour) })
 	// The workers stop before the database and Redis they use are closed.
-	stop := func() { cancelBG(); waitBG(); d.close() }
-	return &service{d: d, root: root, stop: stop}, nil
+	stop := func() { cancelBG(); waitBG(); sweeper.Wait(); d.close() }
+	return &service{d: d, root: root, metrics: metricsHandler(reg), stop: stop}, nil
 }
 
 // embeddedLine is the one log line saying which parts run embedded.
@@ -92,6 +114,6 @@ func embeddedLine(cfg *config.Config) string {
 	}
 	return "embedded: database=" + part(cfg.EmbeddedDB(), "sqlite("+cfg.SQLitePath()+")", "no(mysql)") +
 		" redis=" + part(cfg.EmbeddedRedis(), "in-process", "no") +
-		" files=" + cfg.FilesDir() +
+		" files=" + part(!cfg.S3.Enabled(), cfg.FilesDir(), "s3("+cfg.S3.Endpoint+"/"+cfg.S3.Bucket+")") +
 		" wechat=" + part(cfg.WeChat.Mode == "simulator", "simulator", "live")
 }

@@ -23,8 +23,7 @@ import (
 // mini-program API) on root and starts their background workers until ctx
 // ends; the returned function waits for the workers to stop.
 func mountSurfaces(ctx context.Context, root *fiber.App, d *deps) (func(), error) {
-	fs, err := files.New(files.Options{Dir: d.cfg.FilesDir(), Key: d.cfg.AttachmentKey, MaxBytes: int64(d.cfg.MaxUploadMB) << 20,
-		Store: d.db.Attachments(), Cases: d.cases, Audit: d.db.Audit(), Log: d.log})
+	fs, err := d.openFiles(ctx)
 	if err != nil {
 		return nil, err
 	}
