@@ -86,7 +86,13 @@ func newMiniProgram(d *deps, fs *files.Service) (*miniProgram, error) {
 	out := &miniProgram{}
 	opts := []wechat.Option{wechat.WithLogger(d.log)}
 	if w.Mode == wechat.ModeSimulator {
-		if out.sim, err = wechat.NewSimulator(wcfg); err != nil {
+		// On a real Redis every instance shares one simulated WeChat.
+		if d.kv.Embedded {
+			out.sim, err = wechat.NewSimulator(wcfg)
+		} else {
+			out.sim, err = wechat.NewSharedSimulator(wcfg, d.kv, "")
+		}
+		if err != nil {
 			return nil, err
 		}
 		out.sim.SetWorkUserResolver(func(id string) bool { // Work WeChat knows the staff with a wecom id
