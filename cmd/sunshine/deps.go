@@ -11,6 +11,7 @@ import (
 	"sunshine/app/files"
 	"sunshine/app/kv"
 	"sunshine/app/storage"
+	"sunshine/app/wechat"
 	"sunshine/config"
 )
 
@@ -22,7 +23,8 @@ type deps struct {
 	kv       *kv.Conn
 	calendar *calendar.Calendar
 	cases    *cases.Service
-	files    *files.Service // built by openFiles
+	files    *files.Service    // built by openFiles
+	sim      *wechat.Simulator // the WeChat simulator (nil in live mode)
 }
 
 // open connects the database (migrating it) and, when withRedis, Redis.

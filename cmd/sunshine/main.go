@@ -42,6 +42,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = userCmd(ctx, cfg, log, args, stdout)
 	case "demo":
 		err = demo(ctx, cfg, log, stdout)
+	case "backup":
+		err = backupCmd(ctx, cfg, log, args, stdout)
+	case "restore":
+		err = restoreCmd(ctx, cfg, log, args, stdout)
+	case "rotate-attachment-key":
+		err = rotateKeyCmd(ctx, cfg, log, args, stdout)
+	case "sweep-materials":
+		err = sweepCmd(ctx, cfg, log, stdout)
 	case "healthcheck":
 		err = healthcheck(cfg)
 	case "help", "-h", "--help":
@@ -65,7 +73,12 @@ commands:
   migrate    apply database migrations and seed the holiday calendar
   user add   --username U --password P --role ROLE --name NAME [--department D] [--wecom-userid W] [--phone P]
   demo       load a realistic demo data set and print the demo logins
+  backup DIR   write a consistent snapshot (database, encrypted materials, manifest) into an empty DIR
+  restore DIR  load a backup into an empty database and object store
+  rotate-attachment-key [--limit N]
+               re-encrypt the materials under SUNSHINE_ATTACHMENT_KEY (reads SUNSHINE_ATTACHMENT_KEY_PREVIOUS); resumable
+  sweep-materials  settle pending objects older than a day and remove replaced ones (also runs hourly in serve)
   healthcheck  exit 0 when the local service answers /healthz (for containers)
 
-configuration: SUNSHINE_* environment variables (see README.md)
+configuration: SUNSHINE_* environment variables (see docs/configuration.md)
 `

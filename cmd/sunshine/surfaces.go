@@ -104,6 +104,7 @@ func newMiniProgram(d *deps, fs *files.Service) (*miniProgram, error) {
 			}
 			return false
 		})
+		d.sim = out.sim
 		opts = append(opts, wechat.WithSimulator(out.sim))
 	}
 	if out.wechat, err = wechat.NewClient(wcfg, d.kv, opts...); err != nil {
