@@ -85,7 +85,7 @@ func staffViewer(t *testing.T, db *storage.DB, username string) cases.Viewer {
 
 func caseIn(t *testing.T, svc *service, v cases.Viewer, st casework.Status) *casework.Case {
 	t.Helper()
-	list, err := svc.d.cases.List(context.Background(), v, cases.Filter{Statuses: []casework.Status{st}, Limit: 50})
+	list, err := svc.sys.Cases.List(context.Background(), v, cases.Filter{Statuses: []casework.Status{st}, Limit: 50})
 	if err != nil || len(list) == 0 {
 		t.Fatalf("no case in %s: %v", st, err)
 	}
@@ -111,19 +111,19 @@ func TestTwoInstancesShareEverything(t *testing.T) {
 		t.Fatal(err)
 	}
 	a, b := startInstance(t, cfg), startInstance(t, cfg)
-	if !a.d.kv.Embedded && (a.d.sim == nil || !a.d.sim.Shared()) {
+	if !a.sys.KV.Embedded && (a.sys.WeChat.Simulator == nil || !a.sys.WeChat.Simulator.Shared()) {
 		t.Fatal("the simulator is not shared on a real Redis")
 	}
 
 	// A material uploaded through a is downloaded through b and decrypts.
-	clerk := staffViewer(t, a.d.db, "clerk1")
+	clerk := staffViewer(t, a.sys.DB, "clerk1")
 	c := caseIn(t, a, clerk, casework.Submitted)
 	plain := bytes.Repeat(filestest.PDF(), 1500)
-	m, err := a.d.files.Upload(ctx, clerk, c.ID, "", "营业执照.pdf", bytes.NewReader(plain))
+	m, err := a.sys.Files.Upload(ctx, clerk, c.ID, "", "营业执照.pdf", bytes.NewReader(plain))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, data, err := b.d.files.ReadAll(ctx, staffViewer(t, b.d.db, "clerk2"), m.ID); err != nil || !bytes.Equal(data, plain) {
+	if _, data, err := b.sys.Files.ReadAll(ctx, staffViewer(t, b.sys.DB, "clerk2"), m.ID); err != nil || !bytes.Equal(data, plain) {
 		t.Fatalf("download through b: %v", err)
 	}
 
@@ -134,10 +134,10 @@ func TestTwoInstancesShareEverything(t *testing.T) {
 	if code := mpLogin(t, b, "sim-twoinst"); code < 400 || code >= 500 {
 		t.Fatalf("the same code through b = %d, want a 4xx", code)
 	}
-	w := a.d.sim.Config()
+	w := a.sys.WeChat.Simulator.Config()
 	req, _ := http.NewRequest("GET", "https://"+wechat.APIHost+"/sns/jscode2session?grant_type=authorization_code&appid="+
 		w.MiniProgram.AppID+"&secret="+w.MiniProgram.AppSecret+"&js_code=sim-twoinst", nil)
-	resp, err := a.d.sim.HTTPClient().Do(req)
+	resp, err := a.sys.WeChat.Simulator.HTTPClient().Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,24 +153,24 @@ func TestTwoInstancesShareEverything(t *testing.T) {
 	// A notice (the assignment, by Work WeChat to the specialist) appears
 	// once in the log, read through either simulator, while both instances'
 	// workers deliver.
-	head := staffViewer(t, a.d.db, "head")
-	spec := staffViewer(t, a.d.db, "specialist1")
+	head := staffViewer(t, a.sys.DB, "head")
+	spec := staffViewer(t, a.sys.DB, "specialist1")
 	mr := caseIn(t, b, head, casework.MeetingReview)
 	payload := map[string]json.RawMessage{"opinion": json.RawMessage(`"同意交办"`), "specialist_id": json.RawMessage(strconv.FormatInt(spec.ID, 10))}
-	if _, err := b.d.cases.Act(ctx, head, mr.ID, casework.Request{Action: casework.ActionAssign, Version: mr.Version, Payload: payload}); err != nil {
+	if _, err := b.sys.Cases.Act(ctx, head, mr.ID, casework.Request{Action: casework.ActionAssign, Version: mr.Version, Payload: payload}); err != nil {
 		t.Fatal(err)
 	}
 	wantSent := func() bool {
 		var pending int64
-		a.d.db.R.Raw("SELECT COUNT(*) FROM notifications WHERE state IN ('pending', 'sending')").Scan(&pending)
-		return pending == 0 && len(a.d.sim.Messages("huanglijuan")) > 0
+		a.sys.DB.R.Raw("SELECT COUNT(*) FROM notifications WHERE state IN ('pending', 'sending')").Scan(&pending)
+		return pending == 0 && len(a.sys.WeChat.Simulator.Messages("huanglijuan")) > 0
 	}
 	for deadline := time.Now().Add(30 * time.Second); !wantSent(); time.Sleep(20 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatal("the assignment notice was not delivered")
 		}
 	}
-	for name, sim := range map[string]*wechat.Simulator{"a": a.d.sim, "b": b.d.sim} {
+	for name, sim := range map[string]*wechat.Simulator{"a": a.sys.WeChat.Simulator, "b": b.sys.WeChat.Simulator} {
 		var got []string
 		for _, msg := range sim.Messages("huanglijuan") {
 			s, _ := msg.Data["content"].(string)
@@ -193,22 +193,22 @@ func TestBackupRestoreDrill(t *testing.T) {
 		t.Fatal(err)
 	}
 	svc := startInstance(t, src)
-	clerk := staffViewer(t, svc.d.db, "clerk1")
+	clerk := staffViewer(t, svc.sys.DB, "clerk1")
 	c := caseIn(t, svc, clerk, casework.Submitted)
 	want := map[int64][]byte{}
 	for i := range 3 {
 		plain := append(bytes.Repeat(filestest.PDF(), 700*(i+1)), byte(i))
-		m, err := svc.d.files.Upload(ctx, clerk, c.ID, "", "材料.pdf", bytes.NewReader(plain))
+		m, err := svc.sys.Files.Upload(ctx, clerk, c.ID, "", "材料.pdf", bytes.NewReader(plain))
 		if err != nil {
 			t.Fatal(err)
 		}
 		want[m.ID] = plain
 	}
-	head := staffViewer(t, svc.d.db, "head")
+	head := staffViewer(t, svc.sys.DB, "head")
 	mr := caseIn(t, svc, head, casework.MeetingReview)
 	payload := map[string]json.RawMessage{"opinion": json.RawMessage(`"同意"`),
-		"specialist_id": json.RawMessage(strconv.FormatInt(staffViewer(t, svc.d.db, "specialist2").ID, 10))}
-	if _, err := svc.d.cases.Act(ctx, head, mr.ID, casework.Request{Action: casework.ActionAssign, Version: mr.Version, Payload: payload}); err != nil {
+		"specialist_id": json.RawMessage(strconv.FormatInt(staffViewer(t, svc.sys.DB, "specialist2").ID, 10))}
+	if _, err := svc.sys.Cases.Act(ctx, head, mr.ID, casework.Request{Action: casework.ActionAssign, Version: mr.Version, Payload: payload}); err != nil {
 		t.Fatal(err)
 	}
 	dir := filepath.Join(t.TempDir(), "backup")
@@ -239,24 +239,24 @@ func TestBackupRestoreDrill(t *testing.T) {
 	restored := startInstance(t, dst)
 	for table, tb := range m.Tables {
 		var n int64
-		if err := restored.d.db.R.Raw("SELECT COUNT(*) FROM " + table).Scan(&n).Error; err != nil || n != tb.Rows {
+		if err := restored.sys.DB.R.Raw("SELECT COUNT(*) FROM " + table).Scan(&n).Error; err != nil || n != tb.Rows {
 			t.Errorf("restored %s: %d rows (%v), backup %d", table, n, err, tb.Rows)
 		}
 		var before int64
-		svc.d.db.R.Raw("SELECT COUNT(*) FROM " + table).Scan(&before)
+		svc.sys.DB.R.Raw("SELECT COUNT(*) FROM " + table).Scan(&before)
 		if table != "audit_records" && table != "notifications" && before != tb.Rows {
 			t.Errorf("source %s: %d rows, backup %d", table, before, tb.Rows)
 		}
 	}
 	for id, plain := range want {
-		if _, data, err := restored.d.files.ReadAll(ctx, staffViewer(t, restored.d.db, "clerk2"), id); err != nil || !bytes.Equal(data, plain) {
+		if _, data, err := restored.sys.Files.ReadAll(ctx, staffViewer(t, restored.sys.DB, "clerk2"), id); err != nil || !bytes.Equal(data, plain) {
 			t.Fatalf("restored material %d: %v", id, err)
 		}
 	}
 	// The restored instance is usable: a new case gets a new id.
 	var maxID int64
-	restored.d.db.R.Raw("SELECT MAX(id) FROM cases").Scan(&maxID)
-	nc, err := restored.d.cases.Submit(ctx, clerk, cases.SubmitInput{Form: sampleForm(), Channel: casework.ChannelWindow, Mode: casework.FormIntake})
+	restored.sys.DB.R.Raw("SELECT MAX(id) FROM cases").Scan(&maxID)
+	nc, err := restored.sys.Cases.Submit(ctx, clerk, cases.SubmitInput{Form: sampleForm(), Channel: casework.ChannelWindow, Mode: casework.FormIntake})
 	if err != nil || nc.ID <= maxID {
 		t.Fatalf("submit after restore: %v (id %d, max %d)", err, nc.ID, maxID)
 	}

@@ -13,23 +13,34 @@ import (
 	"sunshine/app/cases"
 	"sunshine/app/files"
 	"sunshine/app/storage"
+	"sunshine/app/system"
 	"sunshine/config"
 )
+
+// openWithFiles opens the database and the materials service.
+func openWithFiles(ctx context.Context, cfg *config.Config, log *slog.Logger) (*deps, *files.Service, error) {
+	d, err := open(ctx, cfg, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	fs, err := system.NewFiles(ctx, cfg, d.db, cases.New(d.db.Cases(), d.calendar, nil, log), nil, log)
+	if err != nil {
+		d.close()
+		return nil, nil, err
+	}
+	return d, fs, nil
+}
 
 // backupCmd is `sunshine backup DIR`.
 func backupCmd(ctx context.Context, cfg *config.Config, log *slog.Logger, args []string, stdout io.Writer) error {
 	if len(args) != 1 {
 		return fmt.Errorf("usage: sunshine backup DIR")
 	}
-	d, err := open(ctx, cfg, log, false)
+	d, fs, err := openWithFiles(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer d.close()
-	fs, err := d.openFiles(ctx)
-	if err != nil {
-		return err
-	}
 	m, err := backup.Backup(ctx, d.db, fs, args[0], time.Now())
 	if err != nil {
 		return err
@@ -49,14 +60,11 @@ func restoreCmd(ctx context.Context, cfg *config.Config, log *slog.Logger, args 
 	if err != nil {
 		return err
 	}
-	d := &deps{cfg: cfg, log: log, db: db}
-	defer d.close()
+	defer db.Close()
 	if err := db.Migrate(ctx); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
-	d.calendar = calendar.New(calendar.Seed(), log)
-	d.cases = cases.New(db.Cases(), d.calendar, nil, log)
-	fs, err := d.openFiles(ctx)
+	fs, err := system.NewFiles(ctx, cfg, db, cases.New(db.Cases(), calendar.New(calendar.Seed(), log), nil, log), nil, log)
 	if err != nil {
 		return err
 	}
@@ -91,15 +99,11 @@ func rotateKeyCmd(ctx context.Context, cfg *config.Config, log *slog.Logger, arg
 	if err := fl.Parse(args); err != nil {
 		return err
 	}
-	d, err := open(ctx, cfg, log, false)
+	d, fs, err := openWithFiles(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer d.close()
-	fs, err := d.openFiles(ctx)
-	if err != nil {
-		return err
-	}
 	res, err := fs.Rotate(ctx, *limit)
 	fmt.Fprintf(stdout, "本次重新加密 %d 个材料，仍有 %d 个使用旧密钥（当前密钥 %s）\n", res.Rotated, res.Remaining, files.KeyID(cfg.AttachmentKey))
 	if err != nil {
@@ -113,15 +117,11 @@ func rotateKeyCmd(ctx context.Context, cfg *config.Config, log *slog.Logger, arg
 
 // sweepCmd is `sunshine sweep-materials`: what the hourly sweeper does, now.
 func sweepCmd(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.Writer) error {
-	d, err := open(ctx, cfg, log, false)
+	d, fs, err := openWithFiles(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer d.close()
-	fs, err := d.openFiles(ctx)
-	if err != nil {
-		return err
-	}
 	res, err := fs.Sweep(ctx)
 	fmt.Fprintf(stdout, "补登 %d 个、删除 %d 个孤立对象\n", res.Promoted, res.Removed)
 	return err

@@ -7,13 +7,13 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"sunshine/app/system"
 	"sunshine/config"
 )
 
@@ -57,51 +57,39 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 // service is the whole service, every surface mounted and the background
 // work running, short of a listener.
 type service struct {
-	d       *deps
+	sys     *system.System
 	root    *fiber.App
-	metrics http.Handler // /metrics for the metrics listener
+	metrics http.Handler // /metrics, for the metrics listener
 	stop    func()       // ends the background work, then closes the stores
 }
 
-// build opens the stores, builds the root app with every surface and starts
-// the background work (notification delivery, reminders, calendar reload).
+// build opens the stores, builds every service (app/system, the one
+// composition root), the root app with every surface, and starts the
+// background work (notification delivery, reminders, calendar reload).
 // serve and the HTTP benchmarks both run exactly this.
 func build(ctx context.Context, cfg *config.Config, log *slog.Logger) (*service, error) {
-	d, err := open(ctx, cfg, log, true)
+	sys, err := system.New(ctx, system.Options{Config: cfg, Log: log})
 	if err != nil {
 		return nil, err
 	}
 	log.Info("starting", "config", cfg.String(),
 		"embedded_database", cfg.EmbeddedDB(), "embedded_redis", cfg.EmbeddedRedis(),
-		"wechat", cfg.WeChat.Mode, "files", cfg.FilesDir())
+		"wechat", cfg.WeChat.Mode, "files", filesWhere(cfg))
 	log.Info(embeddedLine(cfg))
-	fs, err := d.openFiles(ctx)
-	if err != nil {
-		d.close()
-		return nil, err
-	}
 
 	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewDBStatsCollector(d.db.SQL(), "write"))
-	if d.db.ReadSQL() != d.db.SQL() {
-		reg.MustRegister(collectors.NewDBStatsCollector(d.db.ReadSQL(), "read"))
+	reg.MustRegister(collectors.NewDBStatsCollector(sys.DB.SQL(), "write"))
+	if sys.DB.ReadSQL() != sys.DB.SQL() {
+		reg.MustRegister(collectors.NewDBStatsCollector(sys.DB.ReadSQL(), "read"))
 	}
 	root := newRoot(rootOptions{Log: log, Registry: reg, BodyMB: cfg.MaxUploadMB, TrustedProxies: cfg.TrustedProxies,
-		MetricsOnRoot: cfg.MetricsOnPublicPort(),
-		Checks:        map[string]func(context.Context) error{"database": d.db.Ping, "redis": d.kv.Ready, "objects": fs.Ready}})
+		Checks: sys.Ready(), MetricsOnRoot: cfg.MetricsOnPublicPort()})
+	mountSurfaces(root, sys)
 	bg, cancelBG := context.WithCancel(context.WithoutCancel(ctx))
-	waitBG, err := mountSurfaces(bg, root, d)
-	if err != nil {
-		cancelBG()
-		d.close()
-		return nil, err
-	}
-	go d.reloadCalendar(bg, time.Minute)
-	var sweeper sync.WaitGroup
-	sweeper.Go(func() { fs.RunSweeper(bg, time.Hour) })
+	waitBG := sys.Start(bg)
 	// The workers stop before the database and Redis they use are closed.
-	stop := func() { cancelBG(); waitBG(); sweeper.Wait(); d.close() }
-	return &service{d: d, root: root, metrics: metricsHandler(reg), stop: stop}, nil
+	stop := func() { cancelBG(); waitBG(); sys.Close() }
+	return &service{sys: sys, root: root, metrics: metricsHandler(reg), stop: stop}, nil
 }
 
 // embeddedLine is the one log line saying which parts run embedded.
@@ -114,6 +102,14 @@ func embeddedLine(cfg *config.Config) string {
 	}
 	return "embedded: database=" + part(cfg.EmbeddedDB(), "sqlite("+cfg.SQLitePath()+")", "no(mysql)") +
 		" redis=" + part(cfg.EmbeddedRedis(), "in-process", "no") +
-		" files=" + part(!cfg.S3.Enabled(), cfg.FilesDir(), "s3("+cfg.S3.Endpoint+"/"+cfg.S3.Bucket+")") +
+		" files=" + filesWhere(cfg) +
 		" wechat=" + part(cfg.WeChat.Mode == "simulator", "simulator", "live")
+}
+
+// filesWhere says where the materials live.
+func filesWhere(cfg *config.Config) string {
+	if cfg.S3.Enabled() {
+		return "s3(" + cfg.S3.Endpoint + "/" + cfg.S3.Bucket + ")"
+	}
+	return cfg.FilesDir()
 }
