@@ -271,3 +271,39 @@ func sampleForm() casework.Form {
 	f.Enterprise.Name, f.Entrustment.Matters = "恢复演练有限公司", "施工许可"
 	return f
 }
+
+// TestOperatorMetrics: the metrics listener shows the outbox, deliveries,
+// reminders, WeChat errors and sessions next to the request figures.
+func TestOperatorMetrics(t *testing.T) {
+	ctx := context.Background()
+	cfg := instanceConfig(t, "")
+	if err := demo(ctx, cfg, quiet(), io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	svc := startInstance(t, cfg)
+	if code := mpLogin(t, svc, "sim-metrics"); code != http.StatusOK {
+		t.Fatalf("login = %d", code)
+	}
+	mpLogin(t, svc, "sim-metrics") // spent: errcode 40163 from WeChat
+	rec := httptest.NewRecorder()
+	svc.metrics.ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	body := rec.Body.String()
+	for _, want := range []string{
+		"sunshine_outbox_figures_up 1",
+		"sunshine_outbox_oldest_pending_age_seconds ",
+		`sunshine_reminders_fired{event="overdue"}`,
+		`sunshine_wechat_call_errors_total{api="/sns/jscode2session",errcode="40163"} 1`,
+		`sunshine_sessions_active{kind="member"} 1`,
+		`sunshine_http_requests_total{method="POST",route="/api/mp/v1/login"`,
+		"go_sql_open_connections",
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
+	var rows int64
+	svc.sys.DB.R.Raw("SELECT COUNT(*) FROM notifications").Scan(&rows)
+	if rows > 0 && !strings.Contains(body, "sunshine_outbox_rows{") {
+		t.Errorf("%d outbox rows but no sunshine_outbox_rows", rows)
+	}
+}

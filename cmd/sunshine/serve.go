@@ -82,6 +82,7 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger) (*service,
 	if sys.DB.ReadSQL() != sys.DB.SQL() {
 		reg.MustRegister(collectors.NewDBStatsCollector(sys.DB.ReadSQL(), "read"))
 	}
+	reg.MustRegister(newOpsCollector(sys))
 	root := newRoot(rootOptions{Log: log, Registry: reg, BodyMB: cfg.MaxUploadMB, TrustedProxies: cfg.TrustedProxies,
 		Checks: sys.Ready(), MetricsOnRoot: cfg.MetricsOnPublicPort()})
 	mountSurfaces(root, sys)
