@@ -40,6 +40,14 @@ type Config struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For names the
 	// client (IPs or CIDRs); empty means the peer address is the client.
 	TrustedProxies []string
+	// StaffTwoFactor says who must log in with TOTP: privileged (admin,
+	// auditor, head), all, or off (SUNSHINE_STAFF_2FA; default privileged in
+	// production, off in development so the demo logins stay one step).
+	StaffTwoFactor string
+	// UserPassword is the password `sunshine user add` takes from
+	// SUNSHINE_USER_PASSWORD instead of standard input (never a flag: a
+	// flag shows in the process list and the shell history).
+	UserPassword string
 
 	WeChat WeChat
 
@@ -117,6 +125,12 @@ func Load(getenv func(string) string) (*Config, error) {
 			c.TrustedProxies = append(c.TrustedProxies, p)
 		}
 	}
+	def2FA := "off"
+	if c.Production() {
+		def2FA = "privileged"
+	}
+	c.StaffTwoFactor = strings.ToLower(get("SUNSHINE_STAFF_2FA", def2FA))
+	c.UserPassword = getenv("SUNSHINE_USER_PASSWORD") // as given: spaces may be part of it
 	var err error
 	if c.S3.TLS, err = strconv.ParseBool(get("SUNSHINE_S3_TLS", "true")); err != nil {
 		return nil, fmt.Errorf("SUNSHINE_S3_TLS: %w", err)
@@ -212,6 +226,11 @@ func (c *Config) Validate() error {
 	if c.WeChat.Mode != "simulator" && c.WeChat.Mode != "live" {
 		problems = append(problems, "SUNSHINE_WECHAT_MODE must be simulator or live")
 	}
+	switch c.StaffTwoFactor {
+	case "off", "privileged", "all":
+	default:
+		problems = append(problems, "SUNSHINE_STAFF_2FA must be privileged, all or off")
+	}
 	if c.MaxUploadMB < 1 || c.MaxUploadMB > 200 {
 		problems = append(problems, "SUNSHINE_MAX_UPLOAD_MB must be between 1 and 200")
 	}
@@ -267,9 +286,9 @@ func (c *Config) String() string {
 	if c.S3.Enabled() {
 		files = "s3:" + c.S3.Endpoint + "/" + c.S3.Bucket
 	}
-	return fmt.Sprintf("env=%s addr=%s metrics=%s data_dir=%s db=%s redis=%s files=%s wechat=%s hotline_secret=%s attachment_key=%s attachment_key_previous=%s s3_secret=%s",
+	return fmt.Sprintf("env=%s addr=%s metrics=%s data_dir=%s db=%s redis=%s files=%s wechat=%s hotline_secret=%s attachment_key=%s attachment_key_previous=%s s3_secret=%s staff_2fa=%s",
 		c.Env, c.Addr, c.MetricsAddr, c.DataDir, maskDSN(c.MySQLDSN, "sqlite:"+c.SQLitePath()), maskDSN(c.RedisURL, "embedded"),
-		files, c.WeChat.Mode, mask(c.HotlineSecret), mask(c.AttachmentKey), mask(c.AttachmentKeyPrevious), mask(c.S3.SecretKey))
+		files, c.WeChat.Mode, mask(c.HotlineSecret), mask(c.AttachmentKey), mask(c.AttachmentKeyPrevious), mask(c.S3.SecretKey), c.StaffTwoFactor)
 }
 
 func mask(s string) string {
