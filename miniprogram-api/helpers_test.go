@@ -25,6 +25,7 @@ import (
 	"sunshine/app/files"
 	"sunshine/app/kv"
 	"sunshine/app/kv/kvtest"
+	"sunshine/app/scanlogin"
 	"sunshine/app/members"
 	"sunshine/app/notify"
 	"sunshine/app/session"
@@ -100,6 +101,7 @@ type env struct {
 	members *members.Service
 	notify  *notify.Service
 	app     *fiber.App
+	scan    *scanlogin.Service
 	clerk   cases.Viewer
 	head    cases.Viewer
 	spec    cases.Viewer
@@ -122,10 +124,11 @@ func newEnv(t *testing.T) *env {
 	}
 	mem := members.New(members.Deps{Store: db.Members(), Sessions: session.NewStore(rdb, clk.Now), WeChat: wx,
 		KV: rdb, Cases: caseSvc, Urged: n, Now: clk.Now, KeyPrefix: "test:mpapi:" + randomName() + ":"})
+	scan := scanlogin.New(rdb, clk.Now, "test:mpapi:scan:"+randomName()+":")
 	app := mpapi.New(mpapi.Deps{Members: mem, Cases: caseSvc, Staff: db.Staff(), Files: fs, Credits: n.Credits(),
 		Inbox: n, Templates: wxCfg.SubscribeTemplates, Push: wechat.NewPushVerifier(wxCfg, rdb), Recorder: db.Audit(),
-		KV: rdb, Simulator: sim})
-	e := &env{t: t, db: db, kv: rdb, clock: clk, cases: caseSvc, members: mem, notify: n, app: app}
+		KV: rdb, Simulator: sim, ScanLogin: scan})
+	e := &env{t: t, db: db, kv: rdb, clock: clk, cases: caseSvc, members: mem, notify: n, app: app, scan: scan}
 	e.clerk = e.staff("clerk", casework.RoleClerk, "林窗口", "")
 	e.head = e.staff("head", casework.RoleHead, "冯主任", "")
 	e.spec = e.staff("spec", casework.RoleSpecialist, "黄专员", "13812341234")

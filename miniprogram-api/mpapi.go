@@ -74,6 +74,8 @@ type Deps struct {
 	Recorder audit.Store
 	// KV remembers handled pushes by content (optional).
 	KV redis.UniversalClient
+	// ScanLogin confirms the portal's scan-to-login tickets (optional: 503).
+	ScanLogin ScanLogin
 	// Simulator is set only in simulator mode: it mounts /dev/wechat.
 	Simulator *wechat.Simulator
 	// BodyLimit is the largest request (uploads); JSON bodies are limited to

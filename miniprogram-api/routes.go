@@ -29,6 +29,8 @@ func (h *handlers) routes(app *fiber.App) {
 	app.Get(Prefix+"/cases/:id/attachments", h.authed(h.attachments))
 	app.Get(Prefix+"/cases/:id/attachments/:aid", h.authed(h.download))
 
+	app.Post(Prefix+"/scan-login/:ticket/confirm", h.authed(h.scanConfirm))
+
 	app.Post(Prefix+"/subscriptions", h.authed(h.subscriptions))
 	app.Get(Prefix+"/notifications", h.authed(h.notifications))
 	app.Post(Prefix+"/notifications/read", h.authed(h.markRead))
