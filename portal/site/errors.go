@@ -66,8 +66,10 @@ func (s *Site) ErrorHandler(c *fiber.Ctx, err error) error {
 	return s.Fail(c, err)
 }
 
-// NotFound draws the 404 page.
+// NotFound draws the 404 page (with the security headers, for a
+// surface's catch-all outside Mount).
 func (s *Site) NotFound(c *fiber.Ctx) error {
+	setHeaders(c)
 	return s.Fail(c, errs.E(errs.NotFound, "页面不存在"))
 }
 

@@ -9,6 +9,11 @@ const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 's
 
 // headers sets the security headers of every answer of the site.
 func (s *Site) headers(c *fiber.Ctx) error {
+	setHeaders(c)
+	return c.Next()
+}
+
+func setHeaders(c *fiber.Ctx) {
 	c.Set(fiber.HeaderContentSecurityPolicy, CSP)
 	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
 	c.Set(fiber.HeaderXFrameOptions, "DENY")
@@ -16,9 +21,4 @@ func (s *Site) headers(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderPermissionsPolicy, "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()")
 	c.Set("Cross-Origin-Opener-Policy", "same-origin")
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.Next()
 }
-
-// Headers is the security-header middleware, for a surface's own routes
-// outside Mount (a catch-all 404).
-func (s *Site) Headers() fiber.Handler { return s.headers }

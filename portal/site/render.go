@@ -106,7 +106,17 @@ func (s *Site) parse() error {
 	if err != nil {
 		return err
 	}
+	// Files whose name starts with "_" are partials shared by every page.
+	partials, _ := fs.Glob(s.o.Pages, "_*.html")
+	if len(partials) > 0 {
+		if base, err = base.ParseFS(s.o.Pages, partials...); err != nil {
+			return fmt.Errorf("partials: %w", err)
+		}
+	}
 	for _, n := range names {
+		if strings.HasPrefix(n, "_") {
+			continue
+		}
 		t, err := base.Clone()
 		if err != nil {
 			return err
@@ -123,7 +133,8 @@ func (s *Site) parse() error {
 // CSRF token and the header links.
 func (s *Site) NewPage(c *fiber.Ctx, title string, data any) *Page {
 	v := VisitorOf(c)
-	p := &Page{Title: title, Name: s.o.Name, Home: s.o.Home, Logout: s.o.LogoutPath, Visitor: v, CSRF: v.CSRF(), Path: c.Path(), Data: data}
+	p := &Page{Title: title, Name: s.o.Name, Home: s.o.Home, Logout: s.o.LogoutPath, Visitor: v, CSRF: v.CSRF(), Path: c.Path(), Data: data,
+		Flash: s.takeFlash(c)}
 	if s.o.Nav != nil {
 		p.Nav = s.o.Nav(c, v)
 		for i := range p.Nav {

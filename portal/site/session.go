@@ -144,3 +144,26 @@ func (s *Site) sameOrigin(c *fiber.Ctx) bool {
 	}
 	return true // neither header: the token alone decides
 }
+
+// flashCookie carries a one-line confirmation across a redirect.
+const flashCookie = "sunshine_flash"
+
+// SetFlash shows msg on the next page this browser draws (after a redirect).
+func (s *Site) SetFlash(c *fiber.Ctx, msg string) {
+	c.Cookie(&fiber.Cookie{Name: flashCookie, Value: url.QueryEscape(msg), Path: "/", MaxAge: 60,
+		Secure: s.o.Secure, HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode})
+}
+
+// takeFlash returns and clears the pending confirmation.
+func (s *Site) takeFlash(c *fiber.Ctx) string {
+	raw := c.Cookies(flashCookie)
+	if raw == "" {
+		return ""
+	}
+	c.Cookie(&fiber.Cookie{Name: flashCookie, Value: "", Path: "/", MaxAge: -1, Secure: s.o.Secure, HTTPOnly: true})
+	msg, err := url.QueryUnescape(raw)
+	if err != nil || len(msg) > 2000 {
+		return ""
+	}
+	return msg
+}

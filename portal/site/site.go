@@ -53,7 +53,8 @@ type Options struct {
 	Logout       func(ctx context.Context, token string) error
 	// Nav builds the header links for a visitor (nil visitor: signed out).
 	Nav func(c *fiber.Ctx, v *Visitor) []NavItem
-	// Pages are the surface's page templates (*.html at the root of the FS).
+	// Pages are the surface's page templates (*.html at the root of the FS;
+	// files named _*.html are partials shared by every page).
 	Pages fs.FS
 	// Static are the surface's static files, served next to the site's.
 	Static fs.FS
