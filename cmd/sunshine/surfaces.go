@@ -12,10 +12,12 @@ import (
 	"sunshine/app/matters"
 	"sunshine/app/members"
 	"sunshine/app/notify"
+	"sunshine/app/scanlogin"
 	"sunshine/app/session"
 	"sunshine/app/stats"
 	"sunshine/app/wechat"
 	mpapi "sunshine/miniprogram-api"
+	"sunshine/portal/enterprise"
 	"sunshine/portal/staffapi"
 )
 
@@ -43,7 +45,7 @@ func mountSurfaces(ctx context.Context, root *fiber.App, d *deps) (func(), error
 	// renders its HTML pages; the mini-program surface answers its own
 	// errors inside its handlers, so it keeps its format either way.
 	root.Mount("/", mp.app)
-	root.Mount("/", staffapi.New(staffapi.Deps{
+	staffAPI := staffapi.New(staffapi.Deps{
 		Log: d.log, Cases: d.cases, Staff: d.db.Staff(), Sessions: session.NewStore(d.kv, nil),
 		Audit: d.db.Audit(), KV: d.kv, Calendar: d.calendar, Holidays: d.db.Holidays(),
 		Consultations: d.db.Consultations(), Followups: d.db.Followups(),
@@ -51,7 +53,18 @@ func mountSurfaces(ctx context.Context, root *fiber.App, d *deps) (func(), error
 		Files: fs, Hotline: hl, Matters: matters.New(d.db.Matters(), d.cases, d.db.Audit(), nil, d.log),
 		Members: mp.members, Notify: mp.notify,
 		Stats: stats.New(d.db.Stats(), d.calendar, d.db.Audit(), nil, d.log),
-	}))
+	})
+	root.Mount("/", staffAPI)
+	// The enterprise portal's pages at "/", mounted last: its catch-all
+	// answers a browser's unknown page with the 404 page and leaves the
+	// other surfaces' prefixes to the root's JSON 404.
+	portal, err := enterprise.New(enterprise.Deps{Log: d.log, Members: mp.members, Cases: d.cases, Files: fs,
+		Inbox: mp.notify, Staff: d.db.Staff(), ScanLogin: mp.scan, Codes: mp.wechat, Simulator: mp.sim != nil,
+		Secure: d.cfg.CookieSecure, BodyLimit: (d.cfg.MaxUploadMB + 1) << 20})
+	if err != nil {
+		return nil, err
+	}
+	root.Mount("/", portal.App)
 	return wait, nil
 }
 
@@ -62,6 +75,7 @@ type miniProgram struct {
 	wechat  *wechat.Client
 	sim     *wechat.Simulator // nil in live mode
 	notify  *notify.Service
+	scan    *scanlogin.Service
 }
 
 // newMiniProgram builds the WeChat client (with the simulator in simulator
@@ -112,10 +126,11 @@ func newMiniProgram(d *deps, fs *files.Service) (*miniProgram, error) {
 	d.cases.OnEvent(out.notify.Hook)
 	out.members = members.New(members.Deps{Store: d.db.Members(), Sessions: session.NewStore(d.kv, nil),
 		WeChat: out.wechat, KV: d.kv, Cases: d.cases, Urged: out.notify, Log: d.log})
+	out.scan = scanlogin.New(d.kv, nil, "")
 	out.app = mpapi.New(mpapi.Deps{Log: d.log, Members: out.members, Cases: d.cases, Staff: d.db.Staff(), Files: fs,
 		Credits: out.notify.Credits(), Inbox: out.notify,
 		Templates: wcfg.SubscribeTemplates, Push: wechat.NewPushVerifier(wcfg, d.kv), Recorder: d.db.Audit(),
-		KV: d.kv, Simulator: out.sim, BodyLimit: (d.cfg.MaxUploadMB + 1) << 20})
+		KV: d.kv, Simulator: out.sim, ScanLogin: out.scan, BodyLimit: (d.cfg.MaxUploadMB + 1) << 20})
 	if out.sim != nil {
 		// The simulator's signed pushes reach /wechat/push in process.
 		out.sim.SetPushTarget(wechat.HandlerTarget(adaptor.FiberApp(out.app)))

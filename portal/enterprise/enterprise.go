@@ -17,6 +17,7 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -121,7 +122,8 @@ func New(d Deps) (*Surface, error) {
 			m, sess, err := d.Members.AuthenticateSession(ctx, token)
 			return m, sess, err
 		},
-		Logout: d.Members.Logout, Nav: h.nav, Pages: pages, Static: static, Funcs: funcs})
+		Logout: d.Members.Logout, Nav: h.nav, Pages: pages, Static: static, Funcs: funcs,
+		JSONPrefixes: apiPrefixes})
 	if err != nil {
 		return nil, err
 	}
@@ -173,12 +175,9 @@ var apiPrefixes = []string{"/api/", "/wechat/", "/dev/", "/healthz", "/readyz", 
 func (h *handlers) notFound(c *fiber.Ctx) error {
 	p := c.Path()
 	for _, pre := range apiPrefixes {
-		if len(p) >= len(pre) && p[:len(pre)] == pre {
+		if strings.HasPrefix(p, pre) {
 			return c.Next()
 		}
-	}
-	if c.Method() != fiber.MethodGet && c.Method() != fiber.MethodHead {
-		return c.Next()
 	}
 	return h.site.NotFound(c)
 }
