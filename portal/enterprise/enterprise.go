@@ -28,6 +28,7 @@ import (
 	"sunshine/app/notify"
 	"sunshine/app/scanlogin"
 	"sunshine/app/session"
+	"sunshine/app/system"
 	"sunshine/portal/site"
 )
 
@@ -94,6 +95,13 @@ type Deps struct {
 	ScanPage string
 	// BodyLimit is the largest request (uploads). Default 21 MiB.
 	BodyLimit int
+}
+
+// DepsOf takes the portal's services from the composition root.
+func DepsOf(s *system.System) Deps {
+	return Deps{Log: s.Log, Members: s.Members, Cases: s.Cases, Files: s.Files, Inbox: s.Notify, Staff: s.DB.Staff(),
+		ScanLogin: s.ScanLogin, Codes: s.WeChat.Client, Simulator: s.WeChat.Simulator != nil,
+		Secure: s.Config.CookieSecure, BodyLimit: (s.Config.MaxUploadMB + 1) << 20}
 }
 
 // Surface is the portal: its Fiber app (mount it at "/") and its site.
