@@ -133,7 +133,7 @@ func ScreenshotDir() string {
 func Screenshot(t *testing.T, ctx context.Context, name string, w int64) {
 	t.Helper()
 	Do(t, ctx, "viewport "+name, Width(w), chromedp.Sleep(100*time.Millisecond))
-	buf := Get(t, ctx, "screenshot "+name, chromedp.FullScreenshot(80))
+	buf := Get(t, ctx, "screenshot "+name, chromedp.FullScreenshot(100))
 	dir := ScreenshotDir()
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
