@@ -89,3 +89,14 @@ func (s *Service) checkQuota(ctx context.Context, c *casework.Case, size int64) 
 	}
 	return nil
 }
+
+// LimitUploads sets the upload quota and the Redis client (with its key
+// prefix, "sunshine:files:" when empty) that counts the upload rate. The
+// composition root calls it once, before the service is used; commands that
+// only read or move materials leave it unset.
+func (s *Service) LimitUploads(q Quota, kv redis.UniversalClient, keyPrefix string) {
+	s.o.Quota, s.o.KV = q, kv
+	if keyPrefix != "" {
+		s.o.KeyPrefix = keyPrefix
+	}
+}

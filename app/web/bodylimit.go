@@ -12,19 +12,33 @@ import (
 // BodyRule gives the requests it matches their own body limit in bytes.
 type BodyRule struct {
 	Name  string // what the rule is for, in the docs and the refusal log
-	Match func(method, path string) bool
+	Match func(method, path, contentType string) bool
 	Limit int
 }
 
-// PathPrefix matches every method on the paths under prefix.
-func PathPrefix(prefix string) func(method, path string) bool {
-	return func(_, path string) bool { return strings.HasPrefix(path, prefix) }
+// PathPrefix matches every request to the paths under prefix.
+func PathPrefix(prefix string) func(method, path, contentType string) bool {
+	return func(_, path, _ string) bool { return strings.HasPrefix(path, prefix) }
 }
 
-// UploadRoute matches the upload routes: POST to a path whose last segment
-// is "attachments" (both surfaces' /cases/:id/attachments).
-func UploadRoute(method, path string) bool {
-	return method == fiber.MethodPost && strings.HasSuffix(strings.TrimSuffix(path, "/"), "/attachments")
+// uploadSuffixes end the paths of the routes that take files: materials of
+// a case (staff API, mini-program, portal), a claim's documents, the
+// portal's application form and supplement with their files.
+var uploadSuffixes = []string{"/attachments", "/claim/documents", "/cases/new", "/supplement"}
+
+// UploadRoute matches the uploads: a multipart/form-data POST to one of the
+// routes that take files. Anything else keeps the JSON limit.
+func UploadRoute(method, path, contentType string) bool {
+	if method != fiber.MethodPost || !strings.HasPrefix(contentType, fiber.MIMEMultipartForm) {
+		return false
+	}
+	path = strings.TrimSuffix(path, "/")
+	for _, s := range uploadSuffixes {
+		if strings.HasSuffix(path, s) {
+			return true
+		}
+	}
+	return false
 }
 
 // LimitBody refuses a request body larger than the limit of the first rule
@@ -39,9 +53,9 @@ func UploadRoute(method, path string) bool {
 func LimitBody(def int, rules ...BodyRule) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		limit := def
-		method, path := c.Method(), c.Path()
+		method, path, ct := c.Method(), c.Path(), strings.ToLower(c.Get(fiber.HeaderContentType))
 		for _, r := range rules {
-			if r.Match(method, path) {
+			if r.Match(method, path, ct) {
 				limit = r.Limit
 				break
 			}

@@ -349,6 +349,12 @@ func TestBodyLimitsBeforeTheBodyIsRead(t *testing.T) {
 			t.Errorf("POST %s announcing %d bytes: %d, want 413", tc.path, tc.n, got)
 		}
 	}
+	// An upload over the upload limit (SUNSHINE_MAX_UPLOAD_MB 20 + 1 MiB of framing).
+	for _, path := range []string{"/api/staff/v1/cases/1/attachments", "/api/mp/v1/cases/1/attachments", "/api/mp/v1/enterprise/claim/documents"} {
+		if got := announced(path, "multipart/form-data; boundary=x", 22<<20); got != http.StatusRequestEntityTooLarge {
+			t.Errorf("POST %s announcing a 22 MiB upload: %d, want 413", path, got)
+		}
+	}
 	// Chunked: no length announced; the body is read up to the limit.
 	chunked := func(path string, n int, contentType ...string) int {
 		req, _ := http.NewRequest("POST", base+path, io.MultiReader(strings.NewReader(`{"a":"`), strings.NewReader(strings.Repeat("x", n))))
