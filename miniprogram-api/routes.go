@@ -35,6 +35,8 @@ func (h *handlers) routes(app *fiber.App) {
 	app.Get(Prefix+"/cases/:id/attachments", h.authed(h.attachments))
 	app.Get(Prefix+"/cases/:id/attachments/:aid", h.authed(h.download))
 
+	app.Post(Prefix+"/scan-login/:ticket/confirm", h.authed(h.scanConfirm))
+
 	app.Post(Prefix+"/subscriptions", h.authed(h.subscriptions))
 	app.Get(Prefix+"/notifications", h.authed(h.notifications))
 	app.Post(Prefix+"/notifications/read", h.authed(h.markRead))
@@ -47,6 +49,8 @@ func (h *handlers) routes(app *fiber.App) {
 		app.Post("/dev/wechat/subscribe", h.api(h.devSubscribe))
 		app.Get("/dev/wechat/messages", h.api(h.devMessages))
 		app.Get("/dev/wechat", h.api(h.devPage))
+		app.Get("/dev/wechat/scan", h.api(h.devScanPage))
+		app.Post("/dev/wechat/scan", h.api(h.devScan))
 	}
 }
 

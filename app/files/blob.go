@@ -2,10 +2,12 @@ package files
 
 import (
 	"bytes"
+	"context"
+	"crypto/cipher"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"io"
-	"os"
 
 	"sunshine/app/errs"
 )
@@ -28,7 +30,7 @@ var imageKinds = map[string]bool{KindJPEG.MIME: true, KindPNG.MIME: true, KindPD
 // StoreImage checks a scanned document (type by content: JPEG, PNG or PDF;
 // size) and stores it encrypted like any attachment. Errors: too_large,
 // unsupported, unprocessable (empty file).
-func (s *Service) StoreImage(filename string, r io.Reader) (*Blob, error) {
+func (s *Service) StoreImage(ctx context.Context, filename string, r io.Reader) (*Blob, error) {
 	data, err := io.ReadAll(io.LimitReader(r, s.o.MaxBytes+1))
 	if err != nil {
 		return nil, errs.Wrap(errs.Invalid, "读取上传文件失败", err)
@@ -52,21 +54,33 @@ func (s *Service) StoreImage(filename string, r io.Reader) (*Blob, error) {
 	if b.StoredName, err = randomName(); err != nil {
 		return nil, errs.Wrap(errs.Internal, "生成文件名失败", err)
 	}
-	if err := s.write(b.StoredName, data); err != nil {
-		return nil, errs.Wrap(errs.Internal, "保存文件失败", err)
+	if err := s.put(ctx, FinalKey(b.StoredName), b.StoredName, bytes.NewReader(data), b.Size); err != nil {
+		return nil, errs.Wrap(errs.Unavailable, "材料存储暂不可用，请稍后再试", err)
 	}
 	return b, nil
 }
 
-// ReadBlob decrypts a stored blob whole and checks it against its digest.
-// The caller has already decided (and audited) that the reader may see it.
-// Errors: internal (missing or tampered file).
-func (s *Service) ReadBlob(b Blob) ([]byte, error) {
-	f, err := os.Open(s.path(b.StoredName))
-	if err != nil {
+// ReadBlob decrypts a stored blob whole and checks it against its digest
+// (under the current attachment key, or the previous one during a
+// rotation). The caller has already decided (and audited) that the reader
+// may see it. Errors: unavailable (store down), internal (missing or
+// tampered file).
+func (s *Service) ReadBlob(ctx context.Context, b Blob) ([]byte, error) {
+	if !storedNameRe.MatchString(b.StoredName) {
+		return nil, errs.E(errs.Internal, "文件缺失")
+	}
+	f, err := s.blobs.Get(ctx, FinalKey(b.StoredName))
+	if errors.Is(err, ErrNoObject) {
 		return nil, errs.Wrap(errs.Internal, "文件缺失", err)
 	}
-	rc, err := open(f, s.aead, b.StoredName, b.SHA256)
+	if err != nil {
+		return nil, errs.Wrap(errs.Unavailable, "材料存储暂不可用，请稍后再试", err)
+	}
+	var others []cipher.AEAD
+	if s.prev != nil {
+		others = append(others, s.prev)
+	}
+	rc, err := open(f, b.StoredName, b.SHA256, s.aead, others...)
 	if err != nil {
 		f.Close()
 		return nil, errs.Wrap(errs.Internal, "文件已损坏", err)
@@ -81,4 +95,8 @@ func (s *Service) ReadBlob(b Blob) ([]byte, error) {
 }
 
 // RemoveBlob deletes a stored blob whose metadata could not be saved.
-func (s *Service) RemoveBlob(storedName string) { _ = os.Remove(s.path(storedName)) }
+func (s *Service) RemoveBlob(ctx context.Context, storedName string) {
+	if storedNameRe.MatchString(storedName) {
+		_ = s.blobs.Delete(ctx, FinalKey(storedName))
+	}
+}

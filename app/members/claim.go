@@ -81,11 +81,11 @@ type ClaimFilter struct {
 type DocumentFiles interface {
 	// StoreImage checks and stores one scan. Errors: too_large,
 	// unsupported, unprocessable.
-	StoreImage(filename string, r io.Reader) (*files.Blob, error)
+	StoreImage(ctx context.Context, filename string, r io.Reader) (*files.Blob, error)
 	// ReadBlob returns the plaintext. Errors: internal (missing, tampered).
-	ReadBlob(b files.Blob) ([]byte, error)
+	ReadBlob(ctx context.Context, b files.Blob) ([]byte, error)
 	// RemoveBlob deletes a stored file whose row was not saved.
-	RemoveBlob(storedName string)
+	RemoveBlob(ctx context.Context, storedName string)
 }
 
 // Notice is a membership decision to tell an enterprise user about.
@@ -153,7 +153,7 @@ func (s *Service) UploadClaimDocument(ctx context.Context, m *Member, kind, file
 	if len(loose) >= MaxLooseDocuments {
 		return nil, errs.FieldErrors(map[string]string{"file": "待提交的材料过多，请先提交认证申请"})
 	}
-	b, err := s.d.Docs.StoreImage(filename, r)
+	b, err := s.d.Docs.StoreImage(ctx, filename, r)
 	if err != nil {
 		s.audit(ctx, m.Viewer().Actor, "claim.document.upload", "member", m.ID, audit.Denied, errs.MessageOf(err))
 		return nil, err
@@ -167,7 +167,7 @@ func (s *Service) UploadClaimDocument(ctx context.Context, m *Member, kind, file
 			"kind="+kind+" sha256="+b.SHA256))
 	})
 	if err != nil {
-		s.d.Docs.RemoveBlob(b.StoredName)
+		s.d.Docs.RemoveBlob(ctx, b.StoredName)
 		return nil, err
 	}
 	return d, nil
@@ -307,7 +307,7 @@ func (s *Service) ClaimDocument(ctx context.Context, staff casework.Actor, claim
 	if s.d.Docs == nil {
 		return nil, nil, errs.E(errs.Unavailable, "材料查看暂不可用")
 	}
-	data, err := s.d.Docs.ReadBlob(d.Blob)
+	data, err := s.d.Docs.ReadBlob(ctx, d.Blob)
 	if err != nil {
 		return nil, nil, err
 	}
