@@ -166,6 +166,9 @@ func keyFor(account, secret string) *otp.Key {
 // like a wrong password. Errors: invalid (no enrolment pending),
 // unauthenticated (wrong code), account_locked, unavailable.
 func (s *Service) confirmEnrolment(ctx context.Context, u *Staff, code, ip string) ([]string, error) {
+	if s.codes == nil {
+		return nil, errs.E(errs.Internal, "恢复码存储未配置")
+	}
 	sealed, err := s.kv.Get(ctx, pendingKey(u.ID)).Result()
 	if errors.Is(err, redis.Nil) {
 		return nil, errs.E(errs.Invalid, "没有进行中的绑定，请重新获取二维码")
