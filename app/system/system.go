@@ -215,7 +215,7 @@ func (s *System) build(ctx context.Context, o Options) error {
 	s.Stats = stats.New(db.Stats(), s.Calendar, db.Audit(), now, log)
 	s.Accounts = accounts.NewService(accounts.Options{Store: db.Staff(), Sessions: s.Sessions, KV: s.KV,
 		Audit: db.Audit(), Now: now, Log: log, TwoFactor: accounts.TwoFactorPolicy(cfg.StaffTwoFactor),
-		SecretKey: cfg.AttachmentKey, BcryptCost: o.BcryptCost})
+		SecretKey: cfg.AttachmentKey, SecretKeyPrevious: cfg.AttachmentKeyPrevious, BcryptCost: o.BcryptCost})
 	s.Trail = audit.NewService(db.Audit(), db.Audit(), now, log)
 	s.Consult = consult.New(db.Consultations(), s.Cases, db.Audit(), now, log)
 	s.Followups = followup.New(db.Followups(), db.Audit(), now, log)
