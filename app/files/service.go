@@ -18,6 +18,7 @@ import (
 
 	"sunshine/app/audit"
 	"sunshine/app/cases"
+	"sunshine/app/casework"
 	"sunshine/app/errs"
 )
 
@@ -167,7 +168,24 @@ func (s *Service) List(ctx context.Context, v cases.Viewer, caseID int64) ([]Met
 	if _, err := s.o.Cases.CanSee(ctx, v, caseID); err != nil {
 		return nil, err
 	}
-	return s.o.Store.Attachments(ctx, caseID)
+	list, err := s.o.Store.Attachments(ctx, caseID)
+	if err != nil || v.Role != casework.RoleLiaison {
+		return list, err
+	}
+	out := make([]Meta, 0, len(list))
+	for _, m := range list {
+		if matterFile(&m) {
+			out = append(out, m)
+		}
+	}
+	return out, nil
+}
+
+// matterFile reports whether a liaison may read an attachment: the matter's
+// files are those liaisons uploaded and those filed under 协调 (coordinate,
+// the materials sent to the departments) — not the whole case's materials.
+func matterFile(m *Meta) bool {
+	return m.UploaderRole == casework.RoleLiaison || m.Step == string(casework.ActionCoordinate)
 }
 
 // Open returns an attachment and a reader of its plaintext for a viewer who
@@ -184,7 +202,11 @@ func (s *Service) Open(ctx context.Context, v cases.Viewer, id int64) (*Meta, io
 		}
 		return nil, nil, err
 	}
-	if _, err := s.o.Cases.CanSee(ctx, v, m.CaseID); err != nil {
+	_, err = s.o.Cases.CanSee(ctx, v, m.CaseID)
+	if err == nil && v.Role == casework.RoleLiaison && !matterFile(m) {
+		err = errs.E(errs.NotFound, "附件不存在")
+	}
+	if err != nil {
 		s.audit(ctx, v, "attachment.download", obj, audit.Denied, errs.MessageOf(err))
 		if errs.Is(err, errs.NotFound) {
 			return nil, nil, errs.Wrap(errs.NotFound, "附件不存在", err)

@@ -13,6 +13,7 @@ import (
 	"github.com/silenceper/wechat/v2/miniprogram"
 	"github.com/silenceper/wechat/v2/miniprogram/auth"
 	mpconfig "github.com/silenceper/wechat/v2/miniprogram/config"
+	"github.com/silenceper/wechat/v2/miniprogram/qrcode"
 	"github.com/silenceper/wechat/v2/miniprogram/subscribe"
 	"github.com/silenceper/wechat/v2/officialaccount"
 	oaconfig "github.com/silenceper/wechat/v2/officialaccount/config"
@@ -34,6 +35,7 @@ type Client struct {
 
 	auth      *auth.Auth           // nil when the mini-program is not configured
 	subscribe *subscribe.Subscribe // nil when the mini-program is not configured
+	qrcode    *qrcode.QRCode       // nil when the mini-program is not configured
 	template  *oamessage.Template  // nil when the official account is not configured
 	oaUser    *oauser.User         // nil when the official account is not configured
 	workMsg   *workmessage.Client  // nil when Work WeChat is not configured
@@ -133,6 +135,7 @@ func (c *Client) build() {
 		})
 		c.auth = auth.NewAuth(mp.GetContext())
 		c.subscribe = subscribe.NewSubscribe(mp.GetContext())
+		c.qrcode = qrcode.NewQRCode(mp.GetContext())
 		c.tokenKeys[chanMini] = fmt.Sprintf("%s_stable_access_token_%s", credential.CacheKeyMiniProgramPrefix, cfg.MiniProgram.AppID)
 	}
 	if cfg.OfficialAccount.AppID != "" {
