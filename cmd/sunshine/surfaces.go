@@ -45,7 +45,7 @@ func mountSurfaces(ctx context.Context, root *fiber.App, d *deps) (func(), error
 	root.Mount("/", mp.app)
 	root.Mount("/", staffapi.New(staffapi.Deps{
 		Log: d.log, Cases: d.cases, Staff: d.db.Staff(), Sessions: session.NewStore(d.kv, nil),
-		Audit: d.db.Audit(), KV: d.kv, Calendar: d.calendar, Holidays: d.db.Holidays(),
+		Audit: d.db.Audit(), KV: d.kv, Calendar: d.calendar, Holidays: d.db.Holidays(), Departments: d.db.Departments(),
 		Consultations: d.db.Consultations(), Followups: d.db.Followups(),
 		BodyLimit: (d.cfg.MaxUploadMB + 1) << 20, HotlineSecret: d.cfg.HotlineSecret,
 		Files: fs, Hotline: hl, Matters: matters.New(d.db.Matters(), d.cases, d.db.Audit(), nil, d.log),

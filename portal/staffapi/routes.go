@@ -13,4 +13,5 @@ func (h *handlers) routes(app *fiber.App) {
 	h.memberRoutes(app)
 	h.notificationRoutes(app)
 	h.statsRoutes(app)
+	h.departmentRoutes(app)
 }

@@ -46,6 +46,9 @@ func newStaffServices(d Deps) *staffServices {
 	}
 	if d.Audit != nil {
 		s.admin = admin.New(d.Holidays, d.Calendar, d.Audit, d.Now, d.Log)
+		if d.Departments != nil {
+			s.admin.WithDepartments(d.Departments)
+		}
 	}
 	return s
 }

@@ -106,7 +106,7 @@ func newStaffFixture(t *testing.T) *staffFixture {
 	svc := cases.New(db.Cases(), f.cal, f.clk.now, log)
 	p := staffapi.New(staffapi.Deps{Log: log, Now: f.clk.now, Cases: svc, Staff: db.Staff(),
 		Sessions: session.NewStore(conn, f.clk.now), Audit: db.Audit(), KV: conn, Calendar: f.cal,
-		Holidays: db.Holidays(), Consultations: db.Consultations(), Followups: db.Followups(),
+		Holidays: db.Holidays(), Departments: db.Departments(), Consultations: db.Consultations(), Followups: db.Followups(),
 		Stats: stats.New(db.Stats(), f.cal, db.Audit(), f.clk.now, log)})
 	root := fiber.New()
 	var seq int

@@ -39,8 +39,11 @@ type Deps struct {
 	// Calendar is the in-memory working-day calendar, reloaded after the
 	// admin edits a year in Holidays; Consultations and Followups keep the
 	// 咨询 records and the head's 回访 tasks (staff API).
-	Calendar      *calendar.Calendar
-	Holidays      admin.HolidayStore
+	Calendar *calendar.Calendar
+	Holidays admin.HolidayStore
+	// Departments is the admin's departments table (departments.go);
+	// nil leaves its routes out.
+	Departments   admin.DepartmentStore
 	Consultations consult.Store
 	Followups     followup.Store
 	// BodyLimit is the largest accepted request body in bytes.
