@@ -13,7 +13,7 @@ import (
 // departmentRoutes registers the departments: every staff role reads the
 // active ones, the admin administers them (behind requireStaff).
 func (h *handlers) departmentRoutes(app *fiber.App) {
-	if h.staff.admin == nil || !h.staff.admin.HasDepartments() {
+	if h.d.Admin == nil || !h.d.Admin.HasDepartments() {
 		return
 	}
 	api := app.Group("/api/staff/v1/departments")
@@ -54,7 +54,7 @@ func toDepartmentJSON(d *admin.Department, full bool) departmentJSON {
 // by name; the admin gets every department with its use.
 func (h *handlers) listDepartments(c *fiber.Ctx) error {
 	v := viewerOf(c).Actor
-	list, err := h.staff.admin.Departments(c.UserContext(), v)
+	list, err := h.d.Admin.Departments(c.UserContext(), v)
 	if err != nil {
 		return err
 	}
@@ -71,7 +71,7 @@ func (h *handlers) createDepartment(c *fiber.Ctx) error {
 	if err := web.DecodeJSON(c, &req); err != nil {
 		return err
 	}
-	d, err := h.staff.admin.CreateDepartment(c.UserContext(), viewerOf(c).Actor, req.Name)
+	d, err := h.d.Admin.CreateDepartment(c.UserContext(), viewerOf(c).Actor, req.Name)
 	if err != nil {
 		return err
 	}
@@ -88,7 +88,7 @@ func (h *handlers) renameDepartment(c *fiber.Ctx) error {
 	if err := web.DecodeJSON(c, &req); err != nil {
 		return err
 	}
-	d, err := h.staff.admin.RenameDepartment(c.UserContext(), viewerOf(c).Actor, id, req.Name)
+	d, err := h.d.Admin.RenameDepartment(c.UserContext(), viewerOf(c).Actor, id, req.Name)
 	if err != nil {
 		return err
 	}
@@ -103,7 +103,7 @@ func (h *handlers) setDepartmentDisabled(disabled bool) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		d, err := h.staff.admin.SetDepartmentDisabled(c.UserContext(), viewerOf(c).Actor, id, disabled)
+		d, err := h.d.Admin.SetDepartmentDisabled(c.UserContext(), viewerOf(c).Actor, id, disabled)
 		if err != nil {
 			return err
 		}
@@ -118,7 +118,7 @@ func (h *handlers) deleteDepartment(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := h.staff.admin.DeleteDepartment(c.UserContext(), viewerOf(c).Actor, id); err != nil {
+	if err := h.d.Admin.DeleteDepartment(c.UserContext(), viewerOf(c).Actor, id); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
