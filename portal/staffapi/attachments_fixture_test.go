@@ -100,8 +100,8 @@ func newFxEnv(t *testing.T) *fxEnv {
 	hl.GuardReplays(conn, fmt.Sprintf("test:hotline:%x:", rand.Int64())) // tests share one Redis
 	sessions := session.NewStore(conn, e.clk.now)
 	e.sess = sessions
-	p := staffapi.New(staffapi.Deps{Now: e.clk.now, Cases: e.cases, Staff: db.Staff(), Sessions: sessions,
-		Audit: db.Audit(), KV: conn, BodyLimit: 4 << 20, Files: fs, Hotline: hl,
+	p := staffapi.New(staffapi.Deps{Now: e.clk.now, Cases: e.cases, Accounts: staffAccounts(db, sessions, conn, e.clk.now, nil),
+		Audit: db.Audit(), BodyLimit: 4 << 20, Files: fs, Hotline: hl,
 		Matters: matters.New(db.Matters(), e.cases, db.Audit(), e.clk.now, nil)})
 	root := fiber.New(fiber.Config{BodyLimit: 4 << 20})
 	root.Use(func(c *fiber.Ctx) error {

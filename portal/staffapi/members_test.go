@@ -38,8 +38,8 @@ func TestMemberVerification(t *testing.T) {
 	sess := session.NewStore(conn, now)
 	mem := members.New(members.Deps{Store: db.Members(), Sessions: sess, KV: conn, Cases: caseSvc, Now: now,
 		KeyPrefix: fmt.Sprintf("test:portal:members:%d:", rand.Int64())})
-	p := staffapi.New(staffapi.Deps{Now: now, Cases: caseSvc, Staff: db.Staff(), Sessions: sess, Audit: db.Audit(),
-		KV: conn, Members: mem})
+	p := staffapi.New(staffapi.Deps{Now: now, Cases: caseSvc, Accounts: staffAccounts(db, sess, conn, now, nil), Audit: db.Audit(),
+		Members: mem})
 	root := fiber.New()
 	root.Use(func(c *fiber.Ctx) error {
 		c.SetUserContext(audit.WithRequest(c.UserContext(), audit.Request{IP: "10.9.8.7", RequestID: "req-members"}))

@@ -26,8 +26,8 @@ func newNotifyFixture(t *testing.T) (*staffFixture, *notify.Service, *cases.Serv
 	svc := cases.New(f.db.Cases(), f.cal, f.clk.now, nil)
 	n := notify.New(notify.Deps{Store: f.db.Notifications(), Days: f.cal, Audit: f.db.Audit(), Now: f.clk.now}, notify.Options{})
 	svc.OnEvent(n.Hook)
-	p := staffapi.New(staffapi.Deps{Now: f.clk.now, Cases: svc, Staff: f.db.Staff(), Sessions: session.NewStore(conn, f.clk.now),
-		Audit: f.db.Audit(), KV: conn, Notify: n})
+	p := staffapi.New(staffapi.Deps{Now: f.clk.now, Cases: svc, Accounts: staffAccounts(f.db, session.NewStore(conn, f.clk.now), conn, f.clk.now, nil),
+		Audit: f.db.Audit(), Notify: n})
 	root := fiber.New()
 	root.Use(func(c *fiber.Ctx) error {
 		c.SetUserContext(audit.WithRequest(c.UserContext(), audit.Request{IP: f.ip, RequestID: "req"}))

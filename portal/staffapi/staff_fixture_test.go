@@ -18,6 +18,10 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"sunshine/app/accounts"
+	"sunshine/app/admin"
+	"sunshine/app/consult"
+	"sunshine/app/followup"
+	"sunshine/app/kv"
 	"sunshine/app/audit"
 	"sunshine/app/calendar"
 	"sunshine/app/cases"
@@ -104,9 +108,10 @@ func newStaffFixture(t *testing.T) *staffFixture {
 	log := slog.New(slog.NewJSONHandler(f.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	f.cal = calendar.New(days, log)
 	svc := cases.New(db.Cases(), f.cal, f.clk.now, log)
-	p := staffapi.New(staffapi.Deps{Log: log, Now: f.clk.now, Cases: svc, Staff: db.Staff(),
-		Sessions: session.NewStore(conn, f.clk.now), Audit: db.Audit(), KV: conn, Calendar: f.cal,
-		Holidays: db.Holidays(), Departments: db.Departments(), Consultations: db.Consultations(), Followups: db.Followups(),
+	p := staffapi.New(staffapi.Deps{Log: log, Now: f.clk.now, Cases: svc,
+		Accounts: staffAccounts(db, session.NewStore(conn, f.clk.now), conn, f.clk.now, log), Audit: db.Audit(),
+		Admin:   admin.New(db.Holidays(), f.cal, db.Audit(), f.clk.now, log).WithDepartments(db.Departments()),
+		Consult: consult.New(db.Consultations(), svc, db.Audit(), f.clk.now, log), Followups: followup.New(db.Followups(), db.Audit(), f.clk.now, log),
 		Stats: stats.New(db.Stats(), f.cal, db.Audit(), f.clk.now, log)})
 	root := fiber.New()
 	var seq int
@@ -233,4 +238,10 @@ func (f *staffFixture) fail(method, path, token string, body any, status int) ap
 		f.t.Fatalf("%s %s: error body without code or message", method, path)
 	}
 	return e
+}
+
+// staffAccounts builds the accounts service of a fixture (the composition
+// root builds it in production).
+func staffAccounts(db *storage.DB, sess *session.Store, conn *kv.Conn, now func() time.Time, log *slog.Logger) *accounts.Service {
+	return accounts.NewService(accounts.Options{Store: db.Staff(), Sessions: sess, KV: conn, Audit: db.Audit(), Now: now, Log: log})
 }
