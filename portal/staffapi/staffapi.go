@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	
+
 	"sunshine/app/accounts"
 	"sunshine/app/admin"
 	"sunshine/app/audit"
