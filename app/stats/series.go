@@ -65,6 +65,9 @@ type SeriesStore interface {
 	Workloads(ctx context.Context, from, to time.Time, today string) ([]Workload, error)
 	// MattersByDepartment counts the department matters per department.
 	MattersByDepartment(ctx context.Context, from, to time.Time, today string) ([]DepartmentMatters, error)
+	// LoadsByStatus counts the cases specialists hold by specialist and
+	// status (assigned, in_service, suspended, closing).
+	LoadsByStatus(ctx context.Context) ([]StatusCount, error)
 }
 
 // Series is what the dashboards draw: one value per month of the window,

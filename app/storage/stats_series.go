@@ -183,3 +183,23 @@ func (s *Stats) MattersByDepartment(ctx context.Context, from, to time.Time, tod
 	}
 	return out, nil
 }
+
+// LoadsByStatus counts the cases each specialist holds by status, from
+// ix_cases_specialist (specialist_id, status) alone.
+func (s *Stats) LoadsByStatus(ctx context.Context) ([]stats.StatusCount, error) {
+	var rows []struct {
+		SpecialistID int64
+		Status       string
+		N            int
+	}
+	err := s.db.R.WithContext(ctx).Table("cases").Select("specialist_id, status, COUNT(*) AS n").
+		Where("specialist_id <> 0 AND status IN ?", trackingStatuses).Group("specialist_id, status").Scan(&rows).Error
+	if err != nil {
+		return nil, translate(err, "统计")
+	}
+	out := make([]stats.StatusCount, len(rows))
+	for i, r := range rows {
+		out[i] = stats.StatusCount{SpecialistID: r.SpecialistID, Status: casework.Status(r.Status), Count: r.N}
+	}
+	return out, nil
+}

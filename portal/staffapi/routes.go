@@ -14,4 +14,5 @@ func (h *handlers) routes(app *fiber.App) {
 	h.notificationRoutes(app)
 	h.statsRoutes(app)
 	h.departmentRoutes(app)
+	h.specialistRoutes(app)
 }

@@ -174,3 +174,37 @@ func equalInts(a, b []int) bool {
 	}
 	return true
 }
+
+func TestSpecialistLoads(t *testing.T) {
+	f := newStaffFixture(t)
+	f.caseAt(casework.InService)
+	f.caseAt(casework.Suspended)
+	f.caseAt(casework.Assigned)
+	f.caseAt(casework.Completed) // no longer held
+	var got struct {
+		Items []struct {
+			ID       int64 `json:"id"`
+			Name     string
+			Open     int `json:"open"`
+			ByStatus []struct {
+				Key   string `json:"key"`
+				Count int    `json:"count"`
+			} `json:"by_status"`
+		} `json:"items"`
+	}
+	f.call("GET", "/api/staff/v1/specialists/load", f.token("head"), nil, 200, &got)
+	if len(got.Items) != 2 || got.Items[0].ID != f.users["specB"].ID || got.Items[0].Open != 0 ||
+		got.Items[1].ID != f.users["specA"].ID || got.Items[1].Open != 3 {
+		t.Fatalf("loads = %+v", got.Items)
+	}
+	by := map[string]int{}
+	for _, s := range got.Items[1].ByStatus {
+		by[s.Key] = s.Count
+	}
+	if by["assigned"] != 1 || by["in_service"] != 1 || by["suspended"] != 1 || by["closing"] != 0 || len(by) != 4 {
+		t.Fatalf("specialist A by status = %v", by)
+	}
+	for _, who := range []string{"clerk", "specA", "supervisor", "admin", "liaison"} {
+		f.fail("GET", "/api/staff/v1/specialists/load", f.token(who), nil, 403)
+	}
+}
