@@ -16,6 +16,7 @@ import (
 
 	"sunshine/app/accounts"
 	"sunshine/app/admin"
+	"sunshine/app/bulletin"
 	"sunshine/app/calendar"
 	"sunshine/app/cases"
 	"sunshine/app/consult"
@@ -86,6 +87,7 @@ type System struct {
 	Consult   *consult.Service
 	Followups *followup.Service
 	Admin     *admin.Service
+	Bulletins *bulletin.Service
 	WeChat    *WeChat
 	// Push verifies the signed pushes WeChat sends to /wechat/push.
 	Push *wechat.PushVerifier
@@ -211,6 +213,7 @@ func (s *System) build(o Options) error {
 	s.Consult = consult.New(db.Consultations(), s.Cases, db.Audit(), now, log)
 	s.Followups = followup.New(db.Followups(), db.Audit(), now, log)
 	s.Admin = admin.New(db.Holidays(), s.Calendar, db.Audit(), now, log).WithDepartments(db.Departments())
+	s.Bulletins = bulletin.New(db.Bulletins(), db.Audit(), now, log)
 	s.Members = members.New(members.Deps{Store: db.Members(), Sessions: s.Sessions, WeChat: s.WeChat.Client,
 		KV: s.KV, Cases: s.Cases, Urged: s.Notify, Now: now, Log: log, KeyPrefix: prefixed(o.KeyPrefix, "members:")})
 	s.Push = wechat.NewPushVerifier(s.WeChat.Config, s.KV)

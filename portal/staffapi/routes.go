@@ -15,4 +15,5 @@ func (h *handlers) routes(app *fiber.App) {
 	h.statsRoutes(app)
 	h.departmentRoutes(app)
 	h.specialistRoutes(app)
+	h.bulletinRoutes(app)
 }

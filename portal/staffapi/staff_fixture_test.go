@@ -20,6 +20,7 @@ import (
 	"sunshine/app/accounts"
 	"sunshine/app/admin"
 	"sunshine/app/audit"
+	"sunshine/app/bulletin"
 	"sunshine/app/calendar"
 	"sunshine/app/cases"
 	"sunshine/app/casework"
@@ -112,7 +113,8 @@ func newStaffFixture(t *testing.T) *staffFixture {
 		Accounts: staffAccounts(db, session.NewStore(conn, f.clk.now), conn, f.clk.now, log), Audit: db.Audit(),
 		Admin:   admin.New(db.Holidays(), f.cal, db.Audit(), f.clk.now, log).WithDepartments(db.Departments()),
 		Consult: consult.New(db.Consultations(), svc, db.Audit(), f.clk.now, log), Followups: followup.New(db.Followups(), db.Audit(), f.clk.now, log),
-		Stats: stats.New(db.Stats(), f.cal, db.Audit(), f.clk.now, log)})
+		Stats:     stats.New(db.Stats(), f.cal, db.Audit(), f.clk.now, log),
+		Bulletins: bulletin.New(db.Bulletins(), db.Audit(), f.clk.now, log)})
 	root := fiber.New()
 	var seq int
 	var mu sync.Mutex
