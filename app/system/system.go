@@ -88,6 +88,8 @@ type System struct {
 	Followups *followup.Service
 	Admin     *admin.Service
 	Bulletins *bulletin.Service
+	// Templates is the admin's run-time edit of the WeChat template ids.
+	Templates *notify.TemplateAdmin
 	WeChat    *WeChat
 	// Push verifies the signed pushes WeChat sends to /wechat/push.
 	Push *wechat.PushVerifier
@@ -180,6 +182,9 @@ func New(ctx context.Context, o Options) (*System, error) {
 	if err := s.build(o); err != nil {
 		return fail(err)
 	}
+	if err := s.Templates.Reload(ctx); err != nil { // the admin's template ids over the configuration's
+		return fail(err)
+	}
 	return s, nil
 }
 
@@ -214,6 +219,7 @@ func (s *System) build(o Options) error {
 	s.Followups = followup.New(db.Followups(), db.Audit(), now, log)
 	s.Admin = admin.New(db.Holidays(), s.Calendar, db.Audit(), now, log).WithDepartments(db.Departments())
 	s.Bulletins = bulletin.New(db.Bulletins(), db.Audit(), now, log)
+	s.Templates = notify.NewTemplateAdmin(db.NotifyTemplates(), s.Notify.Templates(), db.Audit(), now, log)
 	s.Members = members.New(members.Deps{Store: db.Members(), Sessions: s.Sessions, WeChat: s.WeChat.Client,
 		KV: s.KV, Cases: s.Cases, Urged: s.Notify, Now: now, Log: log, KeyPrefix: prefixed(o.KeyPrefix, "members:")})
 	s.Push = wechat.NewPushVerifier(s.WeChat.Config, s.KV)
@@ -284,6 +290,8 @@ func (s *System) Start(ctx context.Context) (wait func()) {
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() { defer wg.Done(); s.reloadCalendar(ctx, time.Minute) }()
+	wg.Add(1)
+	go func() { defer wg.Done(); s.reloadTemplates(ctx, 30*time.Second) }()
 	return func() { waitNotify(); wg.Wait() }
 }
 
@@ -312,3 +320,19 @@ func (s *System) Ready() map[string]func(context.Context) error {
 // Close releases the stores the system opened (not those it was given).
 // Stop the background work first.
 func (s *System) Close() { s.closeStores() }
+
+// reloadTemplates applies the template ids the admin edits on any instance.
+func (s *System) reloadTemplates(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := s.Templates.Reload(ctx); err != nil && ctx.Err() == nil {
+				s.Log.Warn("template reload failed", "err", err)
+			}
+		}
+	}
+}

@@ -16,4 +16,5 @@ func (h *handlers) routes(app *fiber.App) {
 	h.departmentRoutes(app)
 	h.specialistRoutes(app)
 	h.bulletinRoutes(app)
+	h.templateRoutes(app)
 }

@@ -28,6 +28,7 @@ import (
 	"sunshine/app/followup"
 	"sunshine/app/kv"
 	"sunshine/app/kv/kvtest"
+	"sunshine/app/notify"
 	"sunshine/app/session"
 	"sunshine/app/stats"
 	"sunshine/app/storage"
@@ -114,7 +115,8 @@ func newStaffFixture(t *testing.T) *staffFixture {
 		Admin:   admin.New(db.Holidays(), f.cal, db.Audit(), f.clk.now, log).WithDepartments(db.Departments()),
 		Consult: consult.New(db.Consultations(), svc, db.Audit(), f.clk.now, log), Followups: followup.New(db.Followups(), db.Audit(), f.clk.now, log),
 		Stats:     stats.New(db.Stats(), f.cal, db.Audit(), f.clk.now, log),
-		Bulletins: bulletin.New(db.Bulletins(), db.Audit(), f.clk.now, log)})
+		Bulletins: bulletin.New(db.Bulletins(), db.Audit(), f.clk.now, log),
+		Templates: notify.NewTemplateAdmin(db.NotifyTemplates(), notify.DefaultTemplates(), db.Audit(), f.clk.now, log)})
 	root := fiber.New()
 	var seq int
 	var mu sync.Mutex
