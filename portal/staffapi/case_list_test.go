@@ -222,3 +222,25 @@ func TestCaseChangeFeed(t *testing.T) {
 	f.fail("GET", "/api/staff/v1/cases/changes?since=yesterday", f.token("clerk"), nil, 400)
 	f.fail("GET", "/api/staff/v1/cases/changes?sort=deadline", f.token("clerk"), nil, 400)
 }
+
+// TestWorkbenchRoutesNeedASession walks every route of this file's
+// neighbours (the workbench APIs) without credentials.
+func TestWorkbenchRoutesNeedASession(t *testing.T) {
+	f := newStaffFixture(t)
+	c := f.submit()
+	for _, r := range []struct{ method, path string }{
+		{"GET", "/api/staff/v1/stats/series"}, {"GET", "/api/staff/v1/specialists/load"},
+		{"GET", "/api/staff/v1/cases/changes"}, {"GET", "/api/staff/v1/cases/export.xlsx"},
+		{"GET", casePath(c.ID, "/version")},
+		{"GET", "/api/staff/v1/departments"}, {"POST", "/api/staff/v1/departments"},
+		{"PUT", "/api/staff/v1/departments/1"}, {"POST", "/api/staff/v1/departments/1/disable"},
+		{"POST", "/api/staff/v1/departments/1/enable"}, {"DELETE", "/api/staff/v1/departments/1"},
+		{"GET", "/api/staff/v1/bulletins"}, {"POST", "/api/staff/v1/bulletins"}, {"GET", "/api/staff/v1/bulletins/1"},
+		{"GET", "/api/staff/v1/templates"}, {"PUT", "/api/staff/v1/templates/accepted/subscribe"},
+		{"DELETE", "/api/staff/v1/templates/accepted/subscribe"},
+	} {
+		if got, body := f.do(r.method, r.path, "", nil); got != 401 {
+			t.Errorf("%s %s without a session = %d %s", r.method, r.path, got, body)
+		}
+	}
+}
