@@ -18,21 +18,12 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"sunshine/app/accounts"
-	"sunshine/app/admin"
 	"sunshine/app/audit"
-	"sunshine/app/bulletin"
 	"sunshine/app/calendar"
-	"sunshine/app/cases"
 	"sunshine/app/casework"
-	"sunshine/app/consult"
-	"sunshine/app/followup"
-	"sunshine/app/kv"
-	"sunshine/app/kv/kvtest"
-	"sunshine/app/notify"
-	"sunshine/app/session"
-	"sunshine/app/stats"
 	"sunshine/app/storage"
-	"sunshine/app/storage/storagetest"
+	"sunshine/app/system"
+	"sunshine/app/system/systemtest"
 	"sunshine/portal/staffapi"
 )
 
@@ -76,6 +67,7 @@ var minCostHash = func() string {
 
 type staffFixture struct {
 	t      *testing.T
+	sys    *system.System
 	app    *fiber.App
 	db     *storage.DB
 	clk    *staffClock
@@ -93,30 +85,14 @@ var monday0900 = time.Date(2026, 3, 2, 9, 0, 0, 0, casework.ChinaTime)
 
 func newStaffFixture(t *testing.T) *staffFixture {
 	t.Helper()
-	ctx := context.Background()
-	db := storagetest.Open(t)
-	conn := kvtest.Open(t)
-	if err := db.Holidays().SeedIfEmpty(ctx); err != nil {
-		t.Fatal(err)
-	}
-	days, err := db.Holidays().All(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := &staffFixture{t: t, db: db, clk: &staffClock{t: monday0900}, logs: &syncBuffer{},
+	f := &staffFixture{t: t, clk: &staffClock{t: monday0900}, logs: &syncBuffer{},
 		ip:     fmt.Sprintf("10.%d.%d.%d", rand.IntN(250)+1, rand.IntN(250)+1, rand.IntN(250)+1),
 		suffix: fmt.Sprintf("%06x", rand.IntN(1<<24)), nextID: rand.Int64N(1<<40) + 1<<20,
 		users: map[string]*accounts.Staff{}, tokens: map[string]string{}}
 	log := slog.New(slog.NewJSONHandler(f.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	f.cal = calendar.New(days, log)
-	svc := cases.New(db.Cases(), f.cal, f.clk.now, log)
-	p := staffapi.New(staffapi.Deps{Log: log, Now: f.clk.now, Cases: svc,
-		Accounts: staffAccounts(db, session.NewStore(conn, f.clk.now), conn, f.clk.now, log), Audit: db.Audit(),
-		Admin:   admin.New(db.Holidays(), f.cal, db.Audit(), f.clk.now, log).WithDepartments(db.Departments()),
-		Consult: consult.New(db.Consultations(), svc, db.Audit(), f.clk.now, log), Followups: followup.New(db.Followups(), db.Audit(), f.clk.now, log),
-		Stats:     stats.New(db.Stats(), f.cal, db.Audit(), f.clk.now, log),
-		Bulletins: bulletin.New(db.Bulletins(), db.Audit(), f.clk.now, log),
-		Templates: notify.NewTemplateAdmin(db.NotifyTemplates(), notify.DefaultTemplates(), db.Audit(), f.clk.now, log)})
+	f.sys = systemtest.New(t, systemtest.Options{Now: f.clk.now, Log: log})
+	f.db, f.cal = f.sys.DB, f.sys.Calendar
+	p := staffapi.New(staffapi.DepsOf(f.sys))
 	root := fiber.New()
 	var seq int
 	var mu sync.Mutex
@@ -242,10 +218,4 @@ func (f *staffFixture) fail(method, path, token string, body any, status int) ap
 		f.t.Fatalf("%s %s: error body without code or message", method, path)
 	}
 	return e
-}
-
-// staffAccounts builds the accounts service of a fixture (the composition
-// root builds it in production).
-func staffAccounts(db *storage.DB, sess *session.Store, conn *kv.Conn, now func() time.Time, log *slog.Logger) *accounts.Service {
-	return accounts.NewService(accounts.Options{Store: db.Staff(), Sessions: sess, KV: conn, Audit: db.Audit(), Now: now, Log: log})
 }

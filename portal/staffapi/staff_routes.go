@@ -9,7 +9,7 @@ const staffJSONLimit = 1 << 20
 // staffRoutes registers /api/staff/v1. POST /login is public; every route
 // registered after it under the prefix — also by other files, as long as
 // routes() calls them after staffRoutes — runs behind requireStaff and can
-// read the caller with staffOf / viewerOf. Documented in README.md (Staff API).
+// read the caller with staffOf / viewerOf. Documented in docs/staff-api.md.
 func (h *handlers) staffRoutes(app *fiber.App) {
 	api := app.Group("/api/staff/v1", staffContext, jsonBodyLimit(staffJSONLimit))
 	api.Post("/login", h.login)

@@ -43,7 +43,7 @@ type Deps struct {
 	// BodyLimit is the largest accepted request body in bytes.
 	BodyLimit int
 	// Files, Matters and Hotline serve the materials of cases, the
-	// department matters and the 2135 hotline intake (README.md).
+	// department matters and the 2135 hotline intake (docs/staff-api.md).
 	Files   *files.Service
 	Matters *matters.Service
 	Hotline *hotline.Service
