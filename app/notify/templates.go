@@ -2,6 +2,7 @@ package notify
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -181,4 +182,12 @@ func (tpl Template) Render(payload map[string]any) map[string]string {
 		out[f.Key] = FitValue(f.Key, v)
 	}
 	return out
+}
+
+// Clone returns an independent copy of the templates in effect (a system
+// applies its own overrides to its copy; the configuration's stays as is).
+func (t *Templates) Clone() *Templates {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	return &Templates{subscribe: maps.Clone(t.subscribe), official: maps.Clone(t.official)}
 }

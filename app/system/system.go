@@ -194,9 +194,11 @@ func (s *System) build(o Options) error {
 	s.Sessions = session.NewStore(s.KV, now)
 	s.Cases = cases.New(db.Cases(), s.Calendar, now, log)
 	// The notification service's hook writes the outbox rows of every case
-	// action in the action's transaction; Start runs the delivery.
+	// action in the action's transaction; Start runs the delivery. Its
+	// templates are a copy of the configured ones: the admin's overrides
+	// (s.Templates) apply to it.
 	s.Notify = notify.New(notify.Deps{Store: db.Notifications(), Days: s.Calendar, WeChat: s.WeChat.Client,
-		Redis: s.KV, Audit: db.Audit(), Log: log, Now: now}, notify.Options{Templates: s.WeChat.Templates,
+		Redis: s.KV, Audit: db.Audit(), Log: log, Now: now}, notify.Options{Templates: s.WeChat.Templates.Clone(),
 		HotlineURL: cfg.HotlineCallbackURL, HotlineSecret: cfg.HotlineSecret,
 		WakeChannel: prefixed(o.KeyPrefix, "notify:wake")})
 	s.Cases.OnEvent(s.Notify.Hook)
