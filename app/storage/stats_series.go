@@ -29,9 +29,10 @@ func (db *DB) chinaDate(col string) string {
 	return "strftime('%Y-%m-%d', " + col + ", '+8 hours')"
 }
 
-// MonthlyIntake counts the cases created in [from, to) by month and channel
-// (a range scan of ix_cases_intake, which covers both columns).
-func (s *Stats) MonthlyIntake(ctx context.Context, from, to time.Time) ([]stats.MonthGroup, error) {
+// groupedIntake counts the cases created in [from, to) by month and channel
+// (a range scan of ix_cases_intake, which covers both columns): the
+// source of BackfillMonthly.
+func (s *Stats) groupedIntake(ctx context.Context, from, to time.Time) ([]stats.MonthGroup, error) {
 	var rows []struct {
 		M, Channel string
 		N          int
@@ -50,9 +51,9 @@ func (s *Stats) MonthlyIntake(ctx context.Context, from, to time.Time) ([]stats.
 	return out, nil
 }
 
-// MonthlySignOffs counts the sign_off events in [from, to) by month, result
+// groupedSignOffs counts the sign_off events in [from, to) by month, result
 // and whether the China date of the sign-off kept the case deadline.
-func (s *Stats) MonthlySignOffs(ctx context.Context, from, to time.Time) ([]stats.SignOffGroup, error) {
+func (s *Stats) groupedSignOffs(ctx context.Context, from, to time.Time) ([]stats.SignOffGroup, error) {
 	var rows []struct {
 		M, Status string
 		OnTime    int
@@ -74,8 +75,8 @@ func (s *Stats) MonthlySignOffs(ctx context.Context, from, to time.Time) ([]stat
 	return out, nil
 }
 
-// MonthlyRatings counts the ratings given in [from, to) by month and score.
-func (s *Stats) MonthlyRatings(ctx context.Context, from, to time.Time) ([]stats.MonthGroup, error) {
+// groupedRatings counts the ratings given in [from, to) by month and score.
+func (s *Stats) groupedRatings(ctx context.Context, from, to time.Time) ([]stats.MonthGroup, error) {
 	var rows []struct {
 		M     string
 		Score int

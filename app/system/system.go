@@ -125,6 +125,11 @@ func Prepare(ctx context.Context, db *storage.DB, log *slog.Logger) (*calendar.C
 	if err := db.Holidays().SeedIfEmpty(ctx); err != nil {
 		return nil, fmt.Errorf("seed holidays: %w", err)
 	}
+	if ran, err := db.BackfillMonthly(ctx); err != nil {
+		return nil, fmt.Errorf("statistics counters: %w", err)
+	} else if ran {
+		log.Info("statistics counters filled from the stored cases")
+	}
 	days, err := db.Holidays().All(ctx)
 	if err != nil {
 		return nil, err
@@ -202,6 +207,7 @@ func (s *System) build(o Options) error {
 		HotlineURL: cfg.HotlineCallbackURL, HotlineSecret: cfg.HotlineSecret,
 		WakeChannel: prefixed(o.KeyPrefix, "notify:wake")})
 	s.Cases.OnEvent(s.Notify.Hook)
+	s.Cases.OnEvent(db.StatsHook) // the dashboards' monthly counters, in the same transaction
 	var err error
 	s.Files, err = files.New(files.Options{Dir: cfg.FilesDir(), Key: cfg.AttachmentKey,
 		MaxBytes: int64(cfg.MaxUploadMB) << 20, Store: db.Attachments(), Cases: s.Cases, Audit: db.Audit(),

@@ -2,6 +2,7 @@ package staffapi_test
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -206,5 +207,40 @@ func TestSpecialistLoads(t *testing.T) {
 	}
 	for _, who := range []string{"clerk", "specA", "supervisor", "admin", "liaison"} {
 		f.fail("GET", "/api/staff/v1/specialists/load", f.token(who), nil, 403)
+	}
+}
+
+// TestStatsSeriesBackfill: the counters kept in the actions' transactions
+// and those filled from the stored cases give the same series.
+func TestStatsSeriesBackfill(t *testing.T) {
+	f := newStaffFixture(t)
+	f.caseAt(casework.Completed)
+	rated := f.caseAt(casework.Delivered)
+	f.call("POST", casePath(rated.ID, "/rating"), f.token("clerk"), map[string]any{"score": 4}, 200, nil)
+	f.clk.set(time.Date(2026, 4, 1, 0, 30, 0, 0, casework.ChinaTime)) // April in China, March in UTC
+	f.tokens = map[string]string{}
+	f.caseAt(casework.Terminated)
+	f.submit()
+	_, kept := f.do("GET", "/api/staff/v1/stats/series?to=2026-04&months=2", f.token("head"), nil)
+	if err := f.db.W.Exec("DELETE FROM stats_monthly").Error; err != nil {
+		t.Fatal(err)
+	}
+	ran, err := f.db.BackfillMonthly(context.Background())
+	if err != nil || !ran {
+		t.Fatalf("backfill: %v %v", ran, err)
+	}
+	if ran, _ := f.db.BackfillMonthly(context.Background()); ran {
+		t.Fatal("the backfill ran twice")
+	}
+	var filled seriesResp
+	_, raw := f.do("GET", "/api/staff/v1/stats/series?to=2026-04&months=2", f.token("head"), nil)
+	if string(raw) != string(kept) {
+		t.Fatalf("kept counters:\n%s\nfilled from the cases:\n%s", kept, raw)
+	}
+	if err := json.Unmarshal(raw, &filled); err != nil {
+		t.Fatal(err)
+	}
+	if !equalInts(filled.New, []int{2, 2}) || !equalInts(filled.Closed, []int{2, 1}) || filled.Satisfaction.Count[0] != 1 {
+		t.Fatalf("series = %+v", filled)
 	}
 }
