@@ -23,6 +23,7 @@ import (
 	"sunshine/app/kv"
 	"sunshine/app/members"
 	"sunshine/app/notify"
+	"sunshine/app/scanlogin"
 	"sunshine/app/storage"
 	"sunshine/app/system/systemtest"
 	"sunshine/app/wechat"
@@ -79,6 +80,7 @@ type env struct {
 	members *members.Service
 	notify  *notify.Service
 	app     *fiber.App
+	scan    *scanlogin.Service
 	clerk   cases.Viewer
 	head    cases.Viewer
 	spec    cases.Viewer
@@ -89,7 +91,8 @@ func newEnv(t *testing.T) *env {
 	clk := &clock{t: monday}
 	sys := systemtest.New(t, systemtest.Options{Now: clk.Now, Env: map[string]string{"SUNSHINE_MAX_UPLOAD_MB": "1"}})
 	app := mpapi.New(mpapi.DepsOf(sys))
-	e := &env{t: t, db: sys.DB, kv: sys.KV, clock: clk, cases: sys.Cases, members: sys.Members, notify: sys.Notify, app: app}
+	e := &env{t: t, db: sys.DB, kv: sys.KV, clock: clk, cases: sys.Cases, members: sys.Members, notify: sys.Notify, app: app,
+		scan: sys.ScanLogin}
 	e.clerk = e.staff("clerk", casework.RoleClerk, "林窗口", "")
 	e.head = e.staff("head", casework.RoleHead, "冯主任", "")
 	e.spec = e.staff("spec", casework.RoleSpecialist, "黄专员", "13812341234")

@@ -78,6 +78,8 @@ type Deps struct {
 	Recorder audit.Store
 	// KV remembers handled pushes by content (optional).
 	KV redis.UniversalClient
+	// ScanLogin confirms the portal's scan-to-login tickets (optional: 503).
+	ScanLogin ScanLogin
 	// Simulator is set only in simulator mode: it mounts /dev/wechat.
 	Simulator *wechat.Simulator
 	// BodyLimit is the largest request (uploads); JSON bodies are limited to
@@ -91,7 +93,7 @@ func DepsOf(s *system.System) Deps {
 	return Deps{Log: s.Log, Members: s.Members, Cases: s.Cases, Staff: s.DB.Staff(), Files: s.Files,
 		Credits: s.Notify.Credits(), Inbox: s.Notify, Templates: s.WeChat.Config.SubscribeTemplates,
 		TemplateIDs: s.Notify.Templates().SubscribeIDs,
-		Push:        s.Push, Recorder: s.DB.Audit(), KV: s.KV, Simulator: s.WeChat.Simulator,
+		Push:        s.Push, Recorder: s.DB.Audit(), KV: s.KV, Simulator: s.WeChat.Simulator, ScanLogin: s.ScanLogin,
 		BodyLimit: (s.Config.MaxUploadMB + 1) << 20}
 }
 
