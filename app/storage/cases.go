@@ -35,6 +35,7 @@ type caseRatingRow struct {
 	RatingComment   *string
 	RatingSource    *string
 	RatingRatedByID *int64
+	RatingAttachID  *int64
 	RatingCreatedAt *time.Time
 }
 
@@ -45,7 +46,7 @@ func (caseRatingRow) TableName() string { return "cases" }
 func (s *Cases) caseWhere(ctx context.Context, cond string, arg any) (*casework.Case, error) {
 	var row caseRatingRow
 	err := s.db.R.WithContext(ctx).Select("cases.*, ratings.score AS rating_score, ratings.comment AS rating_comment, "+
-		"ratings.source AS rating_source, ratings.rated_by_id AS rating_rated_by_id, ratings.created_at AS rating_created_at").
+		"ratings.source AS rating_source, ratings.rated_by_id AS rating_rated_by_id, ratings.attachment_id AS rating_attach_id, ratings.created_at AS rating_created_at").
 		Joins("LEFT JOIN ratings ON ratings.case_id = cases.id").Where(cond, arg).Take(&row).Error
 	if err != nil {
 		return nil, translateCase(err)
@@ -53,7 +54,7 @@ func (s *Cases) caseWhere(ctx context.Context, cond string, arg any) (*casework.
 	c := row.Case.toCase()
 	if row.RatingScore != nil {
 		c.Rating = &casework.Rating{Score: *row.RatingScore, Comment: deref(row.RatingComment),
-			Source: deref(row.RatingSource), RatedByID: deref(row.RatingRatedByID)}
+			Source: deref(row.RatingSource), RatedByID: deref(row.RatingRatedByID), AttachmentID: deref(row.RatingAttachID)}
 		if row.RatingCreatedAt != nil {
 			c.Rating.At = *row.RatingCreatedAt
 		}
@@ -103,7 +104,11 @@ func (s *Cases) CaseByHotlineOrder(ctx context.Context, orderNo string) (*casewo
 var caseNumberRe = regexp.MustCompile(`^YGDB-\d{4}-\d{6,}$`)
 
 // runningStatuses are those in which the deadline clock runs.
-var runningStatuses = []string{"reviewing", "meeting_review", "assigned", "in_service", "closing"}
+var runningStatuses = casework.StatusNames(casework.ClockRunning)
+
+// poolStatuses are those of unassigned cases every specialist sees (to
+// submit them for archiving).
+var poolStatuses = casework.StatusNames(casework.AwaitingArchive)
 
 // ListCases returns one page, newest first, keyset-paginated by id.
 func (s *Cases) ListCases(ctx context.Context, f cases.Filter) ([]casework.Case, error) {
@@ -113,8 +118,7 @@ func (s *Cases) ListCases(ctx context.Context, f cases.Filter) ([]casework.Case,
 	}
 	switch {
 	case f.SpecialistID != 0 && f.SpecialistPool:
-		q = q.Where("(specialist_id = ? OR (specialist_id = 0 AND status IN ?))", f.SpecialistID,
-			[]string{"rejected", "withdrawn", "archived"})
+		q = q.Where("(specialist_id = ? OR (specialist_id = 0 AND status IN ?))", f.SpecialistID, poolStatuses)
 	case f.SpecialistID != 0:
 		q = q.Where("specialist_id = ?", f.SpecialistID)
 	}
@@ -262,7 +266,8 @@ func (t *caseTx) AddEvent(e *casework.Event) error {
 
 func (t *caseTx) AddRating(c *casework.Case, followUp bool) error {
 	r := c.Rating
-	row := &ratingRow{CaseID: c.ID, Score: r.Score, Comment: r.Comment, Source: r.Source, RatedByID: r.RatedByID, CreatedAt: r.At.UTC()}
+	row := &ratingRow{CaseID: c.ID, Score: r.Score, Comment: r.Comment, Source: r.Source, RatedByID: r.RatedByID,
+		AttachmentID: r.AttachmentID, CreatedAt: r.At.UTC()}
 	if err := t.tx.Create(row).Error; err != nil {
 		if errs.Is(translate(err, ""), errs.Conflict) {
 			return errs.Wrap(errs.Conflict, "该案件已评价，每个案件只能评价一次", err)
