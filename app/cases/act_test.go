@@ -258,10 +258,10 @@ func TestArchivedCaseIsReadOnly(t *testing.T) {
 		}
 	}
 	// SPEC §3: rating is allowed after archiving, once.
-	if _, err := f.svc.Rate(ctx, f.ent, c.ID, 4, "满意"); err != nil {
+	if _, err := f.svc.Rate(ctx, f.ent, c.ID, 4, "满意", 0); err != nil {
 		t.Fatalf("rating an archived case: %v", err)
 	}
-	if _, err := f.svc.Rate(ctx, f.ent, c.ID, 5, "再评一次"); !errs.Is(err, errs.Conflict) {
+	if _, err := f.svc.Rate(ctx, f.ent, c.ID, 5, "再评一次", 0); !errs.Is(err, errs.Conflict) {
 		t.Fatalf("second rating: %v, want conflict", err)
 	}
 	if got := f.get(c.ID).Case; got.Status != casework.Archived || got.Version != before.version {

@@ -196,7 +196,8 @@ func (f *fixture) archived(c *casework.Case) *casework.Case {
 	c = f.must(f.specA, c, casework.ActionProposeClose, map[string]any{"result": "completed", "explanation": "已取得许可证"})
 	c = f.must(f.head, c, casework.ActionSignOff, map[string]any{"opinion": "同意办结"})
 	c = f.must(f.specA, c, casework.ActionDeliver, map[string]any{"method": "in_person", "signed_by": "李四"})
-	return f.must(f.specA, c, casework.ActionArchive, map[string]any{"materials": []string{"申请表", "登记表"}})
+	c = f.must(f.specA, c, casework.ActionSubmitArchive, map[string]any{"materials": []string{"申请表", "登记表"}})
+	return f.must(f.head, c, casework.ActionArchive, map[string]any{})
 }
 
 // count runs a COUNT(*) query.

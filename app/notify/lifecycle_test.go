@@ -42,12 +42,13 @@ func TestLifecycle(t *testing.T) {
 	step()
 	c = e.act(e.alice(), c, casework.ActionConfirmReceipt, nil)
 	step()
-	c, err := e.cases.Rate(e.ctx, e.alice(), c.ID, 2, "跟进不够及时")
+	c, err := e.cases.Rate(e.ctx, e.alice(), c.ID, 2, "跟进不够及时", 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	step()
-	c = e.act(e.viewer(p.specialist), c, casework.ActionArchive, map[string]any{"materials": []string{"批文复印件"}})
+	c = e.act(e.viewer(p.specialist), c, casework.ActionSubmitArchive, map[string]any{"materials": []string{"批文复印件"}})
+	c = e.act(e.viewer(p.head), c, casework.ActionArchive, map[string]any{})
 	step()
 
 	page := fmt.Sprintf("pages/case/detail?id=%d", c.ID)

@@ -13,6 +13,7 @@ import (
 	"sunshine/app/cases"
 	"sunshine/app/casework"
 	"sunshine/app/errs"
+	"sunshine/app/idem"
 )
 
 // Cases implements cases.Store.
@@ -168,6 +169,18 @@ func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
+// IdempotencyKey reads a claimed key (see Idempotency).
+func (s *Cases) IdempotencyKey(ctx context.Context, scope, owner, hash string) (string, int64, bool, error) {
+	return s.db.Idempotency().IdempotencyKey(ctx, scope, owner, hash)
+}
+
+// AttachmentOfCase reports whether attachment id belongs to the case.
+func (s *Cases) AttachmentOfCase(ctx context.Context, caseID, id int64) (bool, error) {
+	var n int64
+	err := s.db.R.WithContext(ctx).Table("attachments").Where("id = ? AND case_id = ?", id, caseID).Count(&n).Error
+	return n > 0, translate(err, "附件")
+}
+
 // HasMatterFor reports whether a case has a matter for the department.
 func (s *Cases) HasMatterFor(ctx context.Context, caseID int64, department string) (bool, error) {
 	var n int64
@@ -254,6 +267,9 @@ func (t *caseTx) UpdateCase(c *casework.Case, prevVersion int) error {
 	}
 	return nil
 }
+
+// ClaimKey records the Idempotency-Key of the case being created.
+func (t *caseTx) ClaimKey(k *idem.Key, id int64) error { return claimKey(t.tx, k, id) }
 
 func (t *caseTx) AddEvent(e *casework.Event) error {
 	row := toEventRow(e)

@@ -172,11 +172,13 @@ func (e *fxEnv) fullCase() *casework.Case {
 	c = e.act("specA", c, casework.ActionProposeClose, map[string]any{"result": "completed", "explanation": "已取得施工许可证"})
 	c = e.act("head", c, casework.ActionSignOff, map[string]any{"opinion": "同意办结"})
 	c = e.act("specA", c, casework.ActionDeliver, map[string]any{"method": "in_person", "signed_by": "李四"})
-	if _, err := e.cases.Rate(e.t.Context(), e.viewer("clerk"), c.ID, 4, "服务周到"); err != nil {
+	scan := e.attach(c.ID, "clerk")
+	if _, err := e.cases.Rate(e.t.Context(), e.viewer("clerk"), c.ID, 4, "服务周到", scan); err != nil {
 		e.t.Fatal(err)
 	}
 	c, _ = e.cases.CanSee(e.t.Context(), e.viewer("head"), c.ID)
-	return e.act("specA", c, casework.ActionArchive, map[string]any{"materials": []string{"服务申请表", "工作登记表", "施工许可证复印件"}, "archived_by": "档案员赵六"})
+	c = e.act("specA", c, casework.ActionSubmitArchive, map[string]any{"materials": []string{"服务申请表", "工作登记表", "施工许可证复印件"}})
+	return e.act("clerk", c, casework.ActionArchive, map[string]any{"archived_by": "档案员赵六"})
 }
 
 func TestPrint_FormsCarryEveryLabelOfTheSeed(t *testing.T) {

@@ -25,6 +25,8 @@ type createCaseRequest struct {
 type ratingRequest struct {
 	Score   *int   `json:"score"`
 	Comment string `json:"comment"`
+	// AttachmentID is the scanned paper form, an attachment of the case.
+	AttachmentID int64 `json:"attachment_id"`
 }
 
 // listCases is GET /cases?status=a,b&mine=&overdue=&q=&cursor=&limit=.
@@ -155,7 +157,7 @@ func (h *handlers) rateCase(c *fiber.Ctx) error {
 		return errs.FieldErrors(map[string]string{"score": "请选择评价结果（1到5分）"})
 	}
 	v := viewerOf(c)
-	updated, err := h.d.Cases.Rate(c.UserContext(), v, id, *req.Score, req.Comment)
+	updated, err := h.d.Cases.Rate(c.UserContext(), v, id, *req.Score, req.Comment, req.AttachmentID)
 	if err != nil {
 		return err
 	}
