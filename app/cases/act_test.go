@@ -238,7 +238,8 @@ func TestArchivedCaseIsReadOnly(t *testing.T) {
 		payload map[string]any
 	}{
 		{f.specA, casework.ActionRecord, map[string]any{"note": "补记"}},
-		{f.specA, casework.ActionArchive, map[string]any{"materials": []string{"补充材料"}}},
+		{f.head, casework.ActionArchive, map[string]any{"materials": []string{"补充材料"}}},
+		{f.specA, casework.ActionSubmitArchive, map[string]any{"materials": []string{"补充材料"}}},
 		{f.head, casework.ActionExtend, map[string]any{"days": 3, "reason": "延期"}},
 		{f.head, casework.ActionReopen, map[string]any{"reason": "重新办理"}},
 		{f.head, casework.ActionReassign, map[string]any{"specialist_id": f.specB.ID, "reason": "改派"}},

@@ -55,7 +55,7 @@ func TestLifecycle(t *testing.T) {
 	got := e.sim.Messages("sim-openid-alice")
 	want := []struct{ template, status string }{
 		{"sim-tmpl-progress", "已受理"}, {"sim-tmpl-progress", "已交办"}, {"sim-tmpl-progress", "已办结"},
-		{"sim-tmpl-delivery", ""}, {"sim-tmpl-rating", ""}, {"sim-tmpl-progress", "已归档"},
+		{"sim-tmpl-delivery", ""}, {"sim-tmpl-rating", ""}, {"sim-tmpl-progress", "待归档"}, // issue 12 (7): the stage moves at 提交
 	}
 	if len(got) != len(want) {
 		t.Fatalf("alice got %d messages, want %d: %+v", len(got), len(want), got)
