@@ -35,6 +35,10 @@ type Config struct {
 	WeChat WeChat
 
 	ShutdownTimeout time.Duration
+
+	// DeliveryRemindDays is after how many working days an unconfirmed
+	// mailed delivery reminds the specialist (SUNSHINE_DELIVERY_REMIND_DAYS, 7).
+	DeliveryRemindDays int
 }
 
 // WeChat holds the WeChat accounts and template ids.
@@ -93,6 +97,9 @@ func Load(getenv func(string) string) (*Config, error) {
 	var err error
 	if c.MaxUploadMB, err = strconv.Atoi(get("SUNSHINE_MAX_UPLOAD_MB", "20")); err != nil {
 		return nil, fmt.Errorf("SUNSHINE_MAX_UPLOAD_MB: %w", err)
+	}
+	if c.DeliveryRemindDays, err = strconv.Atoi(get("SUNSHINE_DELIVERY_REMIND_DAYS", "7")); err != nil || c.DeliveryRemindDays < 1 || c.DeliveryRemindDays > 60 {
+		return nil, fmt.Errorf("SUNSHINE_DELIVERY_REMIND_DAYS: 应为1到60之间的工作日数")
 	}
 	timeout, err := time.ParseDuration(get("SUNSHINE_WECHAT_TIMEOUT", "5s"))
 	if err != nil {

@@ -43,6 +43,9 @@ var enterpriseEvents = map[string]struct {
 	EventStageChanged: {progressFields, "sim-tmpl-progress", "sim-oa-progress"},
 	EventDelivered:    {deliveryFields, "sim-tmpl-delivery", "sim-oa-delivery"},
 	EventRatingInvite: {ratingFields, "sim-tmpl-rating", "sim-oa-rating"},
+	// issue 12: deadline changes and terminations use the progress layout.
+	EventDeadlineChanged: {progressFields, "sim-tmpl-progress", "sim-oa-progress"},
+	EventTerminated:      {progressFields, "sim-tmpl-progress", "sim-oa-progress"},
 }
 
 // Templates maps events to mini-program subscribe templates and

@@ -108,7 +108,7 @@ func newMiniProgram(d *deps, fs *files.Service) (*miniProgram, error) {
 	// case action in the action's transaction; Start runs the delivery.
 	out.notify = notify.New(notify.Deps{Store: d.db.Notifications(), Days: d.calendar, WeChat: out.wechat,
 		Redis: d.kv, Audit: d.db.Audit(), Log: d.log}, notify.Options{Templates: templates,
-		HotlineURL: d.cfg.HotlineCallbackURL, HotlineSecret: d.cfg.HotlineSecret})
+		HotlineURL: d.cfg.HotlineCallbackURL, HotlineSecret: d.cfg.HotlineSecret, DeliveryRemindDays: d.cfg.DeliveryRemindDays})
 	d.cases.OnEvent(out.notify.Hook)
 	out.members = members.New(members.Deps{Store: d.db.Members(), Sessions: session.NewStore(d.kv, nil),
 		WeChat: out.wechat, KV: d.kv, Cases: d.cases, Urged: out.notify, Log: d.log})
