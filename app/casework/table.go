@@ -46,6 +46,10 @@ type Transition struct {
 	// Guard is a precondition on the case beyond its status: a non-empty
 	// message refuses the action as a conflict, and Available leaves it out.
 	Guard func(c *Case) string
+	// Delegates are roles that may take the action only through a service
+	// step that delegates it (Request.Delegated), never through the action
+	// endpoint: the administrator hands over a departing specialist's cases.
+	Delegates []Role
 	// Specialist names the payload field that must be an active specialist
 	// (assign, reassign): the caller loads the directory only for these rows.
 	Specialist string
@@ -153,7 +157,8 @@ var Table = []Transition{
 		Fields: []Field{
 			{Name: "specialist_id", Label: "帮办代办专员", Kind: KID, Required: true},
 			{Name: "reason", Label: "改派原因", Kind: KLongText, Required: true},
-		}, Guard: guardHasSpecialist, Specialist: "specialist_id", Check: checkSpecialist, Effect: effectReassign},
+		}, Guard: guardHasSpecialist, Specialist: "specialist_id", Check: checkSpecialist, Effect: effectReassign,
+		Delegates: []Role{RoleAdmin}},
 	{Action: ActionProposeClose, Label: "提请办结", From: []Status{InService}, To: Closing, Roles: []Role{RoleSpecialist},
 		Fields: []Field{
 			{Name: "result", Label: "办理结果", Kind: KEnum, Enum: ResultOptions, Required: true},

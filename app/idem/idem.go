@@ -64,7 +64,7 @@ func Valid(k string) bool {
 
 // Invalid is the error of a malformed key.
 func Invalid() error {
-	return &errs.Error{Code: errs.Unprocessable, Message: "Idempotency-Key 格式不正确",
+	return &errs.Error{Code: errs.Invalid, Message: "Idempotency-Key 格式不正确（1到128位字母、数字或 - _ . :）",
 		Fields: map[string]string{Header: "应为1到128位字母、数字或 - _ . :"}}
 }
 

@@ -2,6 +2,7 @@ package staffapi
 
 import (
 	"encoding/json"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -78,9 +79,17 @@ func (h *handlers) createCase(c *fiber.Ctx) error {
 		return errs.FieldErrors(map[string]string{"channel": "受理渠道只能是 window（阳光代办专窗）、complaint（办不成事反映窗口）或 hotline（2135热线）"})
 	}
 	v := viewerOf(c)
-	created, err := h.d.Cases.Submit(c.UserContext(), v, cases.SubmitInput{Form: req.Form.ToForm(), Channel: ch, Mode: casework.FormIntake})
+	key, err := idemKey(c, "staff:"+strconv.FormatInt(v.ID, 10))
 	if err != nil {
 		return err
+	}
+	created, replayed, err := h.d.Cases.SubmitOnce(c.UserContext(), v, cases.SubmitInput{Form: req.Form.ToForm(), Channel: ch,
+		Mode: casework.FormIntake, Key: key})
+	if err != nil {
+		return err
+	}
+	if replayed {
+		c.Set("Idempotent-Replayed", "true")
 	}
 	return h.respondCase(c.Status(fiber.StatusCreated), v, created)
 }

@@ -20,7 +20,7 @@ func (h *handlers) staffRoutes(app *fiber.App) {
 	api.Get("/users", h.listUsers)
 	api.Post("/users", h.createUser)
 	api.Get("/users/:id", h.getUser)
-	api.Post("/users/:id/disable", h.setDisabled(true))
+	api.Post("/users/:id/disable", h.disableUser)
 	api.Post("/users/:id/enable", h.setDisabled(false))
 	api.Put("/users/:id/role", h.changeRole)
 	api.Post("/users/:id/password", h.resetPassword)
@@ -31,6 +31,9 @@ func (h *handlers) staffRoutes(app *fiber.App) {
 		api.Get("/cases/:id", h.getCase)
 		api.Post("/cases/:id/actions/:action", h.actOnCase)
 		api.Post("/cases/:id/rating", h.rateCase)
+		api.Get("/actions", h.listActions)
+		api.Get("/specialists/:id/cases", h.heldCases)
+		api.Post("/specialists/:id/handover", h.handOver)
 	}
 	if h.staff.consult != nil {
 		api.Get("/consultations", h.listConsultations)
