@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"sync"
 	"testing"
-
 )
 
 func TestSubmitValidation(t *testing.T) {
