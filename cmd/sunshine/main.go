@@ -67,5 +67,5 @@ commands:
   demo       load a realistic demo data set and print the demo logins
   healthcheck  exit 0 when the local service answers /healthz (for containers)
 
-configuration: SUNSHINE_* environment variables (see README.md)
+configuration: SUNSHINE_* environment variables (see docs/configuration.md)
 `

@@ -82,7 +82,7 @@ func (h *handlers) createConsultation(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	r, replayed, err := h.staff.consult.CreateOnce(c.UserContext(), v, in, key)
+	r, replayed, err := h.d.Consult.CreateOnce(c.UserContext(), v, in, key)
 	if err != nil {
 		return err
 	}
@@ -104,7 +104,7 @@ func (h *handlers) listConsultations(c *fiber.Ctx) error {
 		return err
 	}
 	f.Limit = limit + 1
-	list, err := h.staff.consult.List(c.UserContext(), viewerOf(c), f)
+	list, err := h.d.Consult.List(c.UserContext(), viewerOf(c), f)
 	if err != nil {
 		return err
 	}
@@ -118,7 +118,7 @@ func (h *handlers) getConsultation(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	r, err := h.staff.consult.Get(c.UserContext(), viewerOf(c), id)
+	r, err := h.d.Consult.Get(c.UserContext(), viewerOf(c), id)
 	if err != nil {
 		return err
 	}
@@ -159,7 +159,7 @@ func (h *handlers) listFollowups(c *fiber.Ctx) error {
 		return err
 	}
 	f.Limit = limit + 1
-	list, err := h.staff.followups.List(c.UserContext(), viewerOf(c).Actor, f)
+	list, err := h.d.Followups.List(c.UserContext(), viewerOf(c).Actor, f)
 	if err != nil {
 		return err
 	}
@@ -176,7 +176,7 @@ func (h *handlers) completeFollowup(c *fiber.Ctx) error {
 	if err := web.DecodeJSON(c, &req); err != nil {
 		return err
 	}
-	t, err := h.staff.followups.Complete(c.UserContext(), viewerOf(c).Actor, id, req.Outcome)
+	t, err := h.d.Followups.Complete(c.UserContext(), viewerOf(c).Actor, id, req.Outcome)
 	if err != nil {
 		return err
 	}

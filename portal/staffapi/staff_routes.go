@@ -9,7 +9,7 @@ const staffJSONLimit = 1 << 20
 // staffRoutes registers /api/staff/v1. POST /login is public; every route
 // registered after it under the prefix — also by other files, as long as
 // routes() calls them after staffRoutes — runs behind requireStaff and can
-// read the caller with staffOf / viewerOf. Documented in README.md (Staff API).
+// read the caller with staffOf / viewerOf. Documented in docs/staff-api.md.
 func (h *handlers) staffRoutes(app *fiber.App) {
 	api := app.Group("/api/staff/v1", staffContext, jsonBodyLimit(staffJSONLimit))
 	api.Post("/login", h.login)
@@ -35,22 +35,20 @@ func (h *handlers) staffRoutes(app *fiber.App) {
 		api.Get("/specialists/:id/cases", h.heldCases)
 		api.Post("/specialists/:id/handover", h.handOver)
 	}
-	if h.staff.consult != nil {
+	if h.d.Consult != nil {
 		api.Get("/consultations", h.listConsultations)
 		api.Post("/consultations", h.createConsultation)
 		api.Get("/consultations/:id", h.getConsultation)
 	}
-	if h.staff.followups != nil {
+	if h.d.Followups != nil {
 		api.Get("/followups", h.listFollowups)
 		api.Post("/followups/:id", h.completeFollowup)
 	}
-	if h.staff.admin != nil {
+	if h.d.Admin != nil {
 		api.Get("/audit", h.auditQuery)
-		if h.d.Holidays != nil && h.d.Calendar != nil {
-			api.Get("/calendar/years", h.calendarYears)
-			api.Get("/calendar/status", h.calendarStatus)
-			api.Get("/calendar/:year", h.calendarYear)
-			api.Put("/calendar/:year", h.replaceCalendarYear)
-		}
+		api.Get("/calendar/years", h.calendarYears)
+		api.Get("/calendar/status", h.calendarStatus)
+		api.Get("/calendar/:year", h.calendarYear)
+		api.Put("/calendar/:year", h.replaceCalendarYear)
 	}
 }

@@ -150,7 +150,7 @@ func (h *handlers) disableUser(c *fiber.Ctx) error {
 			}
 		}
 	}
-	u, err := h.staff.accounts.SetDisabled(c.UserContext(), v.Actor, id, true)
+	u, err := h.d.Accounts.SetDisabled(c.UserContext(), v.Actor, id, true)
 	if err != nil {
 		return err
 	}
