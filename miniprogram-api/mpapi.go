@@ -24,6 +24,7 @@ import (
 	"sunshine/app/files"
 	"sunshine/app/members"
 	"sunshine/app/notify"
+	"sunshine/app/supervision"
 	"sunshine/app/system"
 	"sunshine/app/wechat"
 )
@@ -77,6 +78,8 @@ type Deps struct {
 	KV redis.UniversalClient
 	// Simulator is set only in simulator mode: it mounts /dev/wechat.
 	Simulator *wechat.Simulator
+	// Reports files the enterprise's misconduct reports (监督); nil: no routes.
+	Reports *supervision.Service
 	// BodyLimit is the largest request (uploads); JSON bodies are limited to
 	// JSONLimit. Defaults: 21 MiB and 256 KiB.
 	BodyLimit int
@@ -87,7 +90,7 @@ type Deps struct {
 func DepsOf(s *system.System) Deps {
 	return Deps{Log: s.Log, Members: s.Members, Cases: s.Cases, Staff: s.DB.Staff(), Files: s.Files,
 		Credits: s.Notify.Credits(), Inbox: s.Notify, Templates: s.WeChat.Config.SubscribeTemplates,
-		Push: s.Push, Recorder: s.DB.Audit(), KV: s.KV, Simulator: s.WeChat.Simulator,
+		Push: s.Push, Recorder: s.DB.Audit(), KV: s.KV, Simulator: s.WeChat.Simulator, Reports: s.Reports,
 		BodyLimit: (s.Config.MaxUploadMB + 1) << 20}
 }
 

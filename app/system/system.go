@@ -28,6 +28,7 @@ import (
 	"sunshine/app/notify"
 	"sunshine/app/session"
 	"sunshine/app/stats"
+	"sunshine/app/supervision"
 	"sunshine/app/storage"
 	"sunshine/app/wechat"
 	"sunshine/config"
@@ -86,6 +87,7 @@ type System struct {
 	Consult   *consult.Service
 	Followups *followup.Service
 	Admin     *admin.Service
+	Reports   *supervision.Service // 监督: enterprises' misconduct reports
 	WeChat    *WeChat
 	// Push verifies the signed pushes WeChat sends to /wechat/push.
 	Push *wechat.PushVerifier
@@ -211,6 +213,7 @@ func (s *System) build(o Options) error {
 	s.Consult = consult.New(db.Consultations(), s.Cases, db.Audit(), now, log)
 	s.Followups = followup.New(db.Followups(), db.Audit(), now, log)
 	s.Admin = admin.New(db.Holidays(), s.Calendar, db.Audit(), now, log)
+	s.Reports = supervision.New(db.Reports(), s.Cases, db.Audit(), now, log)
 	s.Members = members.New(members.Deps{Store: db.Members(), Sessions: s.Sessions, WeChat: s.WeChat.Client,
 		KV: s.KV, Cases: s.Cases, Urged: s.Notify, Now: now, Log: log, KeyPrefix: prefixed(o.KeyPrefix, "members:")})
 	s.Push = wechat.NewPushVerifier(s.WeChat.Config, s.KV)

@@ -35,6 +35,12 @@ func (h *handlers) staffRoutes(app *fiber.App) {
 		api.Get("/specialists/:id/cases", h.heldCases)
 		api.Post("/specialists/:id/handover", h.handOver)
 	}
+	if h.d.Reports != nil {
+		api.Get("/reports", h.listReports)
+		api.Get("/reports/:id", h.getReport)
+		api.Post("/reports/:id/handle", h.handleReport)
+		api.Post("/reports/:id/close", h.closeReport)
+	}
 	if h.d.Consult != nil {
 		api.Get("/consultations", h.listConsultations)
 		api.Post("/consultations", h.createConsultation)

@@ -21,6 +21,7 @@ import (
 	"sunshine/app/members"
 	"sunshine/app/notify"
 	"sunshine/app/stats"
+	"sunshine/app/supervision"
 	"sunshine/app/system"
 )
 
@@ -33,6 +34,9 @@ type Deps struct {
 
 	Cases     *cases.Service
 	Accounts  *accounts.Service
+	// Reports are the enterprises' misconduct reports, for the supervisor
+	// only (nil: no routes).
+	Reports *supervision.Service
 	Consult   *consult.Service
 	Followups *followup.Service
 	// Admin is the holiday calendar and the audit query.
@@ -59,7 +63,7 @@ type Deps struct {
 
 // DepsOf takes every service the staff API uses from the composition root.
 func DepsOf(s *system.System) Deps {
-	return Deps{Log: s.Log, Now: s.Now, Cases: s.Cases, Accounts: s.Accounts, Consult: s.Consult,
+	return Deps{Log: s.Log, Now: s.Now, Cases: s.Cases, Accounts: s.Accounts, Consult: s.Consult, Reports: s.Reports,
 		Followups: s.Followups, Admin: s.Admin, Audit: s.DB.Audit(),
 		BodyLimit: (s.Config.MaxUploadMB + 1) << 20, Files: s.Files, Matters: s.Matters, Hotline: s.Hotline,
 		Members: s.Members, Notify: s.Notify, Stats: s.Stats}
