@@ -28,8 +28,8 @@ import (
 	"sunshine/app/notify"
 	"sunshine/app/session"
 	"sunshine/app/stats"
-	"sunshine/app/supervision"
 	"sunshine/app/storage"
+	"sunshine/app/supervision"
 	"sunshine/app/wechat"
 	"sunshine/config"
 )

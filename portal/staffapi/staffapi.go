@@ -32,11 +32,11 @@ type Deps struct {
 	Log *slog.Logger
 	Now func() time.Time
 
-	Cases     *cases.Service
-	Accounts  *accounts.Service
+	Cases    *cases.Service
+	Accounts *accounts.Service
 	// Reports are the enterprises' misconduct reports, for the supervisor
 	// only (nil: no routes).
-	Reports *supervision.Service
+	Reports   *supervision.Service
 	Consult   *consult.Service
 	Followups *followup.Service
 	// Admin is the holiday calendar and the audit query.
