@@ -11,6 +11,7 @@ import (
 	"sunshine/app/calendar"
 	"sunshine/app/cases"
 	"sunshine/app/casework"
+	"sunshine/app/casework/caseworktest"
 	"sunshine/app/errs"
 	"sunshine/app/storage"
 	"sunshine/app/storage/storagetest"
@@ -111,27 +112,13 @@ func member(id, ent int64, verified bool) cases.Viewer {
 }
 
 // validCreditCode is the worked example of GB 32100-2015.
-const validCreditCode = "91350100M000100Y43"
+const validCreditCode = caseworktest.CreditCode
 
+// validForm is the shared kit's form, as a 帮办 request.
 func validForm() casework.Form {
-	return casework.Form{
-		Enterprise: casework.EnterpriseInfo{
-			Name: "阳光科技有限公司", Address: "江城区东风三路1号", Nature: "有限责任公司",
-			Lead:    casework.Person{Name: "张三", Title: "总经理", Phone: "13800138000"},
-			Handler: casework.Person{Name: "李四", Title: "行政主管", Phone: "13900139000"},
-			Email:   "contact@example.cn", CreditCode: validCreditCode,
-		},
-		Project: casework.Project{
-			Name: "智能制造产业园", Address: "高新区创业路2号", Code: "2026-441700-39-01-000123",
-			TotalInvestment: "12000.50", FundSources: []string{"private"}, FloorArea: "35000",
-			LandNature: []string{"transferred"}, KeyProject: "municipal",
-			PurposeScale: "厂房及配套用房", Progress: "已取得用地",
-		},
-		Entrustment: casework.Entrustment{
-			Stages: []string{"planning", "construction"}, Matters: "建设工程规划许可证、施工许可证办理",
-			ServiceType: "assist",
-		},
-	}
+	f := caseworktest.Form()
+	f.Entrustment.ServiceType = "assist"
+	return f
 }
 
 // submit files validForm as v (an enterprise user, or a clerk at the window).
