@@ -66,3 +66,20 @@ func TestProductionRefusesShortAttachmentKey(t *testing.T) {
 		t.Fatalf("a one-character attachment key in production: got %v, want a refusal naming SUNSHINE_ATTACHMENT_KEY", err)
 	}
 }
+
+// Issue 12 (4): the working days before an unconfirmed mailed delivery
+// reminds the specialist.
+func TestDeliveryRemindDays(t *testing.T) {
+	c, err := Load(env(nil))
+	if err != nil || c.DeliveryRemindDays != 7 {
+		t.Fatalf("default = %d (%v), want 7", c.DeliveryRemindDays, err)
+	}
+	if c, err = Load(env(map[string]string{"SUNSHINE_DELIVERY_REMIND_DAYS": "10"})); err != nil || c.DeliveryRemindDays != 10 {
+		t.Fatalf("10 → %d (%v)", c.DeliveryRemindDays, err)
+	}
+	for _, bad := range []string{"0", "61", "seven"} {
+		if _, err := Load(env(map[string]string{"SUNSHINE_DELIVERY_REMIND_DAYS": bad})); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}
