@@ -1,7 +1,7 @@
 // Package caseworktest is the shared test kit of the workflow: a valid
 // application form, valid payloads generated from the transition table and
 // the path of actions that takes a new case to any status. The tests of
-// casework, cases, notify, the staff API and the mini-program use it
+// casework, cases, notify and the staff API use it
 // instead of keeping their own copies.
 package caseworktest
 
