@@ -83,3 +83,83 @@ func TestDeliveryRemindDays(t *testing.T) {
 		}
 	}
 }
+
+func TestObjectStorageAndMetrics(t *testing.T) {
+	c, err := Load(env(map[string]string{"SUNSHINE_S3_ENDPOINT": "minio:9000", "SUNSHINE_S3_BUCKET": "materials",
+		"SUNSHINE_S3_ACCESS_KEY": "ak", "SUNSHINE_S3_SECRET_KEY": "very-secret-key", "SUNSHINE_S3_TLS": "false",
+		"SUNSHINE_ATTACHMENT_KEY_PREVIOUS": "the previous attachment key"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.S3.Enabled() || c.S3.TLS || c.S3.Bucket != "materials" || c.AttachmentKeyPrevious == "" {
+		t.Fatalf("s3 = %+v", c.S3)
+	}
+	if c.MetricsListener() != "127.0.0.1:9464" || c.MetricsOnPublicPort() {
+		t.Fatalf("metrics default = %q", c.MetricsAddr)
+	}
+	if s := c.String(); strings.Contains(s, "very-secret-key") || strings.Contains(s, "the previous attachment key") || !strings.Contains(s, "s3:minio:9000/materials") {
+		t.Fatalf("String() = %s", s)
+	}
+	for name, vars := range map[string]map[string]string{
+		"no bucket":     {"SUNSHINE_S3_ENDPOINT": "minio:9000", "SUNSHINE_S3_ACCESS_KEY": "a", "SUNSHINE_S3_SECRET_KEY": "b"},
+		"scheme":        {"SUNSHINE_S3_ENDPOINT": "https://minio:9000", "SUNSHINE_S3_BUCKET": "m", "SUNSHINE_S3_ACCESS_KEY": "a", "SUNSHINE_S3_SECRET_KEY": "b"},
+		"bad tls":       {"SUNSHINE_S3_TLS": "maybe"},
+		"same prev key": {"SUNSHINE_ATTACHMENT_KEY": "same key for both", "SUNSHINE_ATTACHMENT_KEY_PREVIOUS": "same key for both"},
+	} {
+		if _, err := Load(env(vars)); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+	for v, want := range map[string]string{"public": "", "off": "", ":9100": ":9100"} {
+		c, err := Load(env(map[string]string{"SUNSHINE_METRICS_ADDR": v}))
+		if err != nil || c.MetricsListener() != want || c.MetricsOnPublicPort() != (v == "public") {
+			t.Errorf("SUNSHINE_METRICS_ADDR=%s: listener %q, %v", v, c.MetricsListener(), err)
+		}
+	}
+}
+
+func TestCookieSecureByEnvironment(t *testing.T) {
+	dev, err := Load(env(nil))
+	if err != nil || dev.CookieSecure {
+		t.Fatalf("development: secure=%v err=%v, want plain-HTTP cookies", dev.CookieSecure, err)
+	}
+	prod := map[string]string{
+		"SUNSHINE_ENV": "production", "SUNSHINE_MYSQL_DSN": "u:p@tcp(db:3306)/s", "SUNSHINE_REDIS_URL": "redis://r:6379/0",
+		"SUNSHINE_HOTLINE_SECRET": "0123456789abcdef0123", "SUNSHINE_ATTACHMENT_KEY": "a long attachment passphrase", "SUNSHINE_WECHAT_MP_APPID": "wx1",
+		"SUNSHINE_WECHAT_MP_SECRET": "s", "SUNSHINE_WECHAT_PUSH_TOKEN": "t",
+	}
+	c, err := Load(env(prod))
+	if err != nil || !c.CookieSecure {
+		t.Fatalf("production: secure=%v err=%v, want secure cookies", c != nil && c.CookieSecure, err)
+	}
+	prod["SUNSHINE_COOKIE_SECURE"] = "false"
+	if _, err := Load(env(prod)); err == nil || !strings.Contains(err.Error(), "SUNSHINE_COOKIE_SECURE") {
+		t.Fatalf("production with insecure cookies: %v, want refused", err)
+	}
+}
+
+// TestStaffTwoFactorDefaults: privileged in production, off in development
+// (demo logins stay one step); a wrong value is refused.
+func TestStaffTwoFactorDefaults(t *testing.T) {
+	prod := map[string]string{
+		"SUNSHINE_ENV": "production", "SUNSHINE_MYSQL_DSN": "u:p@tcp(db:3306)/s", "SUNSHINE_REDIS_URL": "redis://r:6379/0",
+		"SUNSHINE_HOTLINE_SECRET": "0123456789abcdef0123", "SUNSHINE_ATTACHMENT_KEY": "a long attachment passphrase",
+		"SUNSHINE_WECHAT_MP_APPID": "wx1", "SUNSHINE_WECHAT_MP_SECRET": "s", "SUNSHINE_WECHAT_PUSH_TOKEN": "t",
+	}
+	c, err := Load(env(prod))
+	if err != nil || c.StaffTwoFactor != "privileged" {
+		t.Fatalf("production: %q, %v", c.StaffTwoFactor, err)
+	}
+	if c, err := Load(env(nil)); err != nil || c.StaffTwoFactor != "off" {
+		t.Fatalf("development: %q, %v", c.StaffTwoFactor, err)
+	}
+	if c, err := Load(env(map[string]string{"SUNSHINE_STAFF_2FA": "ALL"})); err != nil || c.StaffTwoFactor != "all" {
+		t.Fatalf("all: %v", err)
+	}
+	if _, err := Load(env(map[string]string{"SUNSHINE_STAFF_2FA": "sometimes"})); err == nil || !strings.Contains(err.Error(), "SUNSHINE_STAFF_2FA") {
+		t.Fatalf("bad value: %v", err)
+	}
+	if c, _ := Load(env(map[string]string{"SUNSHINE_USER_PASSWORD": "Secret-passw0rd"})); strings.Contains(c.String(), "Secret-passw0rd") {
+		t.Fatal("the user password shows in the configuration's description")
+	}
+}

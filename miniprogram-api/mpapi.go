@@ -76,6 +76,8 @@ type Deps struct {
 	Recorder audit.Store
 	// KV remembers handled pushes by content (optional).
 	KV redis.UniversalClient
+	// ScanLogin confirms the portal's scan-to-login tickets (optional: 503).
+	ScanLogin ScanLogin
 	// Simulator is set only in simulator mode: it mounts /dev/wechat.
 	Simulator *wechat.Simulator
 	// Reports files the enterprise's misconduct reports (监督); nil: no routes.
@@ -90,7 +92,7 @@ type Deps struct {
 func DepsOf(s *system.System) Deps {
 	return Deps{Log: s.Log, Members: s.Members, Cases: s.Cases, Staff: s.DB.Staff(), Files: s.Files,
 		Credits: s.Notify.Credits(), Inbox: s.Notify, Templates: s.WeChat.Config.SubscribeTemplates,
-		Push: s.Push, Recorder: s.DB.Audit(), KV: s.KV, Simulator: s.WeChat.Simulator, Reports: s.Reports,
+		Push: s.Push, Recorder: s.DB.Audit(), KV: s.KV, Simulator: s.WeChat.Simulator, ScanLogin: s.ScanLogin, Reports: s.Reports,
 		BodyLimit: (s.Config.MaxUploadMB + 1) << 20}
 }
 

@@ -16,6 +16,12 @@ func (h *handlers) routes(app *fiber.App) {
 	app.Post(Prefix+"/phone", h.authed(h.phone))
 	app.Put(Prefix+"/enterprise", h.authed(h.enterprise))
 	app.Post(Prefix+"/enterprise/invitations", h.authed(h.invite))
+	app.Get(Prefix+"/enterprise/claim", h.authed(h.claimStatus))
+	app.Post(Prefix+"/enterprise/claim", h.authed(h.submitClaim))
+	app.Post(Prefix+"/enterprise/claim/documents", h.authed(h.uploadClaimDocument))
+	app.Get(Prefix+"/enterprise/members", h.authed(h.roster))
+	app.Delete(Prefix+"/enterprise/members/:id", h.authed(h.removeMember))
+	app.Post(Prefix+"/enterprise/admin", h.authed(h.handOver))
 
 	app.Post(Prefix+"/cases", h.authed(h.createCase))
 	app.Get(Prefix+"/cases", h.authed(h.listCases))
@@ -33,6 +39,8 @@ func (h *handlers) routes(app *fiber.App) {
 		app.Get(Prefix+"/cases/:id/reports", h.authed(h.myReports))
 	}
 
+	app.Post(Prefix+"/scan-login/:ticket/confirm", h.authed(h.scanConfirm))
+
 	app.Post(Prefix+"/subscriptions", h.authed(h.subscriptions))
 	app.Get(Prefix+"/notifications", h.authed(h.notifications))
 	app.Post(Prefix+"/notifications/read", h.authed(h.markRead))
@@ -45,6 +53,8 @@ func (h *handlers) routes(app *fiber.App) {
 		app.Post("/dev/wechat/subscribe", h.api(h.devSubscribe))
 		app.Get("/dev/wechat/messages", h.api(h.devMessages))
 		app.Get("/dev/wechat", h.api(h.devPage))
+		app.Get("/dev/wechat/scan", h.api(h.devScanPage))
+		app.Post("/dev/wechat/scan", h.api(h.devScan))
 	}
 }
 

@@ -21,6 +21,11 @@ const (
 	EventDeadlineChanged = "deadline_changed"
 	EventTerminated      = "terminated" // 终止/其他 signed off, with the reason
 
+	// To the enterprise user, about their membership (members.Notice*).
+	EventClaimApproved = "claim_approved" // a clerk verified the claimant
+	EventClaimRefused  = "claim_refused"  // a clerk refused the claim, with a reason
+	EventMemberRevoked = "member_revoked" // staff took the user out of the enterprise
+
 	// To staff (push reminders).
 	EventNewCase      = "new_case"     // a case was assigned to the specialist
 	EventSupplemented = "supplemented" // the enterprise supplemented materials

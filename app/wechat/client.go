@@ -13,6 +13,7 @@ import (
 	"github.com/silenceper/wechat/v2/miniprogram"
 	"github.com/silenceper/wechat/v2/miniprogram/auth"
 	mpconfig "github.com/silenceper/wechat/v2/miniprogram/config"
+	"github.com/silenceper/wechat/v2/miniprogram/qrcode"
 	"github.com/silenceper/wechat/v2/miniprogram/subscribe"
 	"github.com/silenceper/wechat/v2/officialaccount"
 	oaconfig "github.com/silenceper/wechat/v2/officialaccount/config"
@@ -34,11 +35,13 @@ type Client struct {
 
 	auth      *auth.Auth           // nil when the mini-program is not configured
 	subscribe *subscribe.Subscribe // nil when the mini-program is not configured
+	qrcode    *qrcode.QRCode       // nil when the mini-program is not configured
 	template  *oamessage.Template  // nil when the official account is not configured
 	oaUser    *oauser.User         // nil when the official account is not configured
 	workMsg   *workmessage.Client  // nil when Work WeChat is not configured
 
 	tokenKeys map[channel]string
+	calls     *callStats // failed calls by API and errcode (metrics)
 }
 
 type channel int
@@ -100,7 +103,14 @@ func NewClient(cfg Config, rdb redis.UniversalClient, opts ...Option) (*Client, 
 		tr := http.DefaultTransport.(*http.Transport).Clone()
 		hc = &http.Client{Timeout: cfg.httpTimeout(), Transport: tr}
 	}
+	calls := &callStats{}
+	next := hc.Transport
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	hc = &http.Client{Timeout: hc.Timeout, Transport: observing{next: next, stats: calls}}
 	c := &Client{
+		calls:     calls,
 		cfg:       cfg,
 		cache:     NewRedisCache(rdb, cfg.keyPrefix()+"token:", o.log),
 		log:       o.log,
@@ -125,6 +135,7 @@ func (c *Client) build() {
 		})
 		c.auth = auth.NewAuth(mp.GetContext())
 		c.subscribe = subscribe.NewSubscribe(mp.GetContext())
+		c.qrcode = qrcode.NewQRCode(mp.GetContext())
 		c.tokenKeys[chanMini] = fmt.Sprintf("%s_stable_access_token_%s", credential.CacheKeyMiniProgramPrefix, cfg.MiniProgram.AppID)
 	}
 	if cfg.OfficialAccount.AppID != "" {

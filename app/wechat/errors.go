@@ -32,6 +32,7 @@ const (
 	CodeEmptyContent      = 44004
 	CodeRateLimited       = 45011
 	CodeDataFormat        = 47001
+	CodeInvalidScene      = 40169 // wxacode: invalid scene
 	CodeArgumentInvalid   = 47003
 	CodeUnauthorized      = 48001
 	CodeInvalidUser       = 81013 // Work WeChat: recipient user/party/tag invalid

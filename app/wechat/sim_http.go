@@ -93,6 +93,7 @@ var simRoutes = map[string]simRoute{
 	APIHost + "/cgi-bin/message/subscribe/send":  {EndpointSubscribeSend, http.MethodPost, (*Simulator).subscribeSend},
 	APIHost + "/cgi-bin/message/template/send":   {EndpointTemplateSend, http.MethodPost, (*Simulator).templateSend},
 	APIHost + "/cgi-bin/user/info":               {EndpointUserInfo, http.MethodGet, (*Simulator).userInfo},
+	APIHost + "/wxa/getwxacodeunlimit":           {EndpointWXACodeUnlimit, http.MethodPost, (*Simulator).wxacodeUnlimit},
 	QYAPIHost + "/cgi-bin/gettoken":              {EndpointWorkToken, http.MethodGet, (*Simulator).workToken},
 	QYAPIHost + "/cgi-bin/message/send":          {EndpointWorkSend, http.MethodPost, (*Simulator).workSend},
 }
@@ -151,6 +152,11 @@ func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		resp = route.handle(s, r, body)
+	}
+	if img, ok := resp.(simImage); ok {
+		w.Header().Set("Content-Type", img.contentType)
+		_, _ = w.Write(img.data)
+		return
 	}
 	w.Header().Set("Content-Type", "application/json; encoding=utf-8")
 	enc := json.NewEncoder(w)

@@ -20,16 +20,32 @@ import (
 var publicRoutes = map[string][]int{
 	"GET /healthz": {200},
 	"GET /readyz":  {200},
-	"GET /metrics": {200},
+	// /metrics is not here: it is served on SUNSHINE_METRICS_ADDR, off the
+	// public port (TestMetricsOffThePublicPort).
 	// Logins read their credentials from a JSON body: an empty one is refused.
 	"POST /api/staff/v1/login": {400, 415, 422},
 	"POST /api/mp/v1/login":    {400, 415, 422},
+	// The staff login's later steps carry the challenge of POST /login in
+	// their JSON body (docs/security.md).
+	"POST /api/staff/v1/login/totp":          {400, 401, 415, 422},
+	"POST /api/staff/v1/login/enrol":         {400, 401, 415, 422},
+	"POST /api/staff/v1/login/enrol/qr.png":  {400, 401, 415, 422},
+	"POST /api/staff/v1/login/enrol/confirm": {400, 401, 415, 422},
+	"POST /api/staff/v1/login/password":      {400, 401, 415, 422},
 	// The description of the mini-program API.
 	"GET /api/mp/v1/openapi.json": {200},
 	// Signed by the hotline system / WeChat: unsigned requests are refused.
 	"POST /api/hotline/v1/orders": {401},
 	"GET /wechat/push":            {400, 401, 403},
 	"POST /wechat/push":           {400, 401, 403},
+	// The enterprise portal's public pages: home, the scan-to-login page,
+	// its code image (only for the browser holding the ticket: 404 here)
+	// and its poll (no ticket: the 410 page), and the static files.
+	"GET /":           {200},
+	"GET /login":      {200},
+	"GET /login/code": {404},
+	"GET /login/wait": {410},
+	"GET /static/*":   {404},
 }
 
 // devRoute are the WeChat simulator's pages and controls: they exist only

@@ -7,12 +7,13 @@ import (
 	"sunshine/app/system"
 	"sunshine/app/wechat"
 	mpapi "sunshine/miniprogram-api"
+	"sunshine/portal/enterprise"
 	"sunshine/portal/staffapi"
 )
 
 // mountSurfaces mounts every HTTP surface on root, each at its prefix with
 // the services of the composition root.
-func mountSurfaces(root *fiber.App, sys *system.System) {
+func mountSurfaces(root *fiber.App, sys *system.System) error {
 	mp := mpapi.New(mpapi.DepsOf(sys))
 	if sim := sys.WeChat.Simulator; sim != nil {
 		// The simulator's signed pushes reach /wechat/push in process.
@@ -24,4 +25,13 @@ func mountSurfaces(root *fiber.App, sys *system.System) {
 	// its handlers, so it keeps its format either way.
 	root.Mount("/", mp)
 	root.Mount("/", staffapi.New(staffapi.DepsOf(sys)))
+	// The enterprise portal's pages at "/", mounted last: its catch-all
+	// answers a browser's unknown page with the 404 page, and its error
+	// handler keeps the JSON errors of the API prefixes.
+	portal, err := enterprise.New(enterprise.DepsOf(sys))
+	if err != nil {
+		return err
+	}
+	root.Mount("/", portal.App)
+	return nil
 }

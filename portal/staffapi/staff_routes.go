@@ -13,9 +13,20 @@ const staffJSONLimit = 1 << 20
 func (h *handlers) staffRoutes(app *fiber.App) {
 	api := app.Group("/api/staff/v1", staffContext, jsonBodyLimit(staffJSONLimit))
 	api.Post("/login", h.login)
+	// The steps after the password (security.go): the challenge from
+	// POST /login is their credential.
+	api.Post("/login/totp", h.loginTOTP)
+	api.Post("/login/enrol", h.loginEnrol)
+	api.Post("/login/enrol/qr.png", h.loginEnrolQR)
+	api.Post("/login/enrol/confirm", h.loginEnrolConfirm)
+	api.Post("/login/password", h.loginPassword)
 	api.Use(h.requireStaff)
 	api.Post("/logout", h.logout)
 	api.Get("/me", h.me)
+	api.Post("/me/password", h.changeOwnPassword)
+	api.Post("/me/totp", h.startOwnTOTP)
+	api.Get("/me/totp/qr.png", h.ownTOTPQR)
+	api.Post("/me/totp/confirm", h.confirmOwnTOTP)
 
 	api.Get("/users", h.listUsers)
 	api.Post("/users", h.createUser)
@@ -24,6 +35,7 @@ func (h *handlers) staffRoutes(app *fiber.App) {
 	api.Post("/users/:id/enable", h.setDisabled(false))
 	api.Put("/users/:id/role", h.changeRole)
 	api.Post("/users/:id/password", h.resetPassword)
+	api.Post("/users/:id/totp/reset", h.resetTOTP)
 
 	if h.d.Cases != nil {
 		api.Get("/cases", h.listCases)
@@ -31,6 +43,7 @@ func (h *handlers) staffRoutes(app *fiber.App) {
 		api.Get("/cases/:id", h.getCase)
 		api.Post("/cases/:id/actions/:action", h.actOnCase)
 		api.Post("/cases/:id/rating", h.rateCase)
+		api.Post("/cases/:id/reveal", h.revealPhone)
 		api.Get("/actions", h.listActions)
 		api.Get("/specialists/:id/cases", h.heldCases)
 		api.Post("/specialists/:id/handover", h.handOver)
@@ -45,13 +58,17 @@ func (h *handlers) staffRoutes(app *fiber.App) {
 		api.Get("/consultations", h.listConsultations)
 		api.Post("/consultations", h.createConsultation)
 		api.Get("/consultations/:id", h.getConsultation)
+		api.Post("/consultations/:id/reveal", h.revealConsultationPhone)
 	}
 	if h.d.Followups != nil {
 		api.Get("/followups", h.listFollowups)
 		api.Post("/followups/:id", h.completeFollowup)
 	}
-	if h.d.Admin != nil {
+	if h.d.Trail != nil {
 		api.Get("/audit", h.auditQuery)
+		api.Get("/audit/export.csv", h.auditExport)
+	}
+	if h.d.Admin != nil {
 		api.Get("/calendar/years", h.calendarYears)
 		api.Get("/calendar/status", h.calendarStatus)
 		api.Get("/calendar/:year", h.calendarYear)
