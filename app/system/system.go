@@ -131,6 +131,9 @@ func Prepare(ctx context.Context, db *storage.DB, log *slog.Logger) (*calendar.C
 	if err := db.Holidays().SeedIfEmpty(ctx); err != nil {
 		return nil, fmt.Errorf("seed holidays: %w", err)
 	}
+	if err := db.EnsureAuditChain(ctx); err != nil {
+		return nil, fmt.Errorf("audit chain: %w", err)
+	}
 	days, err := db.Holidays().All(ctx)
 	if err != nil {
 		return nil, err
