@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"sunshine/app/audit"
 )
@@ -58,8 +59,12 @@ func lockChain(tx *gorm.DB) (*chainRow, error) {
 		if err := tx.Exec("UPDATE audit_chain SET seq = seq WHERE id = 1").Error; err != nil {
 			return nil, err
 		}
+		// A locking read: under REPEATABLE READ a plain SELECT would answer
+		// from the snapshot of the transaction's first read (an UPDATE that
+		// changes nothing makes no new row version), so a caller that read
+		// before auditing would chain onto a stale head and collide on seq.
 		var head chainRow
-		err := tx.Take(&head, "id = ?", 1).Error
+		err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Take(&head, "id = ?", 1).Error
 		if err == nil {
 			return &head, nil
 		}
