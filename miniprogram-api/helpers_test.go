@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -19,18 +18,14 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"sunshine/app/accounts"
-	"sunshine/app/calendar"
 	"sunshine/app/cases"
 	"sunshine/app/casework"
-	"sunshine/app/files"
 	"sunshine/app/kv"
-	"sunshine/app/kv/kvtest"
 	"sunshine/app/members"
 	"sunshine/app/notify"
 	"sunshine/app/scanlogin"
-	"sunshine/app/session"
 	"sunshine/app/storage"
-	"sunshine/app/storage/storagetest"
+	"sunshine/app/system/systemtest"
 	"sunshine/app/wechat"
 	mpapi "sunshine/miniprogram-api"
 )
@@ -47,29 +42,13 @@ var (
 )
 
 func TestMain(m *testing.M) {
-	conn, err := kv.Open(ctx, os.Getenv("TEST_REDIS_URL"))
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "redis:", err)
-		os.Exit(1)
-	}
-	prefix := "test:mpapi:" + randomName() + ":"
-	wxCfg = wechat.Config{Env: wechat.EnvDevelopment, Mode: wechat.ModeSimulator,
-		SubscribeTemplates: notify.DefaultTemplates().SubscribeIDs(), HTTPTimeout: 3 * time.Second,
-		RedisKeyPrefix: prefix}
-	if sim, err = wechat.NewSimulator(wxCfg); err == nil {
-		wx, err = wechat.NewClient(wxCfg, conn, wechat.WithSimulator(sim), wechat.WithLogger(slog.New(slog.DiscardHandler)))
-	}
+	shared, err := systemtest.SharedWeChat()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "wechat:", err)
 		os.Exit(1)
 	}
-	code := m.Run()
-	iter := conn.Scan(ctx, 0, prefix+"*", 100).Iterator()
-	for iter.Next(ctx) {
-		conn.Del(ctx, iter.Val())
-	}
-	conn.Close()
-	os.Exit(code)
+	sim, wx, wxCfg = shared.Simulator, shared.Client, shared.Config
+	os.Exit(m.Run())
 }
 
 func randomName() string {
@@ -109,26 +88,13 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	db := storagetest.Open(t)
-	rdb := kvtest.Open(t)
 	clk := &clock{t: monday}
-	cal := calendar.New(calendar.Seed(), nil)
-	caseSvc := cases.New(db.Cases(), cal, clk.Now, nil)
-	n := notify.New(notify.Deps{Store: db.Notifications(), Days: cal, WeChat: wx, Redis: rdb, Audit: db.Audit(),
-		Now: clk.Now}, notify.Options{})
-	caseSvc.OnEvent(n.Hook)
-	fs, err := files.New(files.Options{Dir: t.TempDir(), Key: "test-attachment-key", MaxBytes: 1 << 20,
-		Store: db.Attachments(), Cases: caseSvc, Audit: db.Audit(), Now: clk.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	mem := members.New(members.Deps{Store: db.Members(), Sessions: session.NewStore(rdb, clk.Now), WeChat: wx,
-		KV: rdb, Cases: caseSvc, Urged: n, Now: clk.Now, KeyPrefix: "test:mpapi:" + randomName() + ":"})
-	scan := scanlogin.New(rdb, clk.Now, "test:mpapi:scan:"+randomName()+":")
-	app := mpapi.New(mpapi.Deps{Members: mem, Cases: caseSvc, Staff: db.Staff(), Files: fs, Credits: n.Credits(),
-		Inbox: n, Templates: wxCfg.SubscribeTemplates, Push: wechat.NewPushVerifier(wxCfg, rdb), Recorder: db.Audit(),
-		KV: rdb, Simulator: sim, ScanLogin: scan})
-	e := &env{t: t, db: db, kv: rdb, clock: clk, cases: caseSvc, members: mem, notify: n, app: app, scan: scan}
+	sys := systemtest.New(t, systemtest.Options{Now: clk.Now, Env: map[string]string{"SUNSHINE_MAX_UPLOAD_MB": "1"}})
+	scan := scanlogin.New(sys.KV, clk.Now, "test:mpapi:scan:"+randomName()+":")
+	deps := mpapi.DepsOf(sys)
+	deps.ScanLogin = scan
+	app := mpapi.New(deps)
+	e := &env{t: t, db: sys.DB, kv: sys.KV, clock: clk, cases: sys.Cases, members: sys.Members, notify: sys.Notify, app: app, scan: scan}
 	e.clerk = e.staff("clerk", casework.RoleClerk, "林窗口", "")
 	e.head = e.staff("head", casework.RoleHead, "冯主任", "")
 	e.spec = e.staff("spec", casework.RoleSpecialist, "黄专员", "13812341234")

@@ -24,6 +24,7 @@ import (
 	"sunshine/app/files"
 	"sunshine/app/members"
 	"sunshine/app/notify"
+	"sunshine/app/system"
 	"sunshine/app/wechat"
 )
 
@@ -82,6 +83,14 @@ type Deps struct {
 	// JSONLimit. Defaults: 21 MiB and 256 KiB.
 	BodyLimit int
 	JSONLimit int
+}
+
+// DepsOf takes every service the surface uses from the composition root.
+func DepsOf(s *system.System) Deps {
+	return Deps{Log: s.Log, Members: s.Members, Cases: s.Cases, Staff: s.DB.Staff(), Files: s.Files,
+		Credits: s.Notify.Credits(), Inbox: s.Notify, Templates: s.WeChat.Config.SubscribeTemplates,
+		Push: s.Push, Recorder: s.DB.Audit(), KV: s.KV, Simulator: s.WeChat.Simulator,
+		BodyLimit: (s.Config.MaxUploadMB + 1) << 20}
 }
 
 // Prefix is where the mini-program API lives.

@@ -140,8 +140,8 @@ func startHTTPBench(testDSN, redisURL string) (_ *httpBenchFixture, err error) {
 		return nil, err
 	}
 	f.closers = append(f.closers, svc.stop)
-	d, root := svc.d, svc.root
-	f.redis = d.kv
+	d, root := svc.sys, svc.root
+	f.redis = d.KV
 	if f.service, err = listen(root, cfg.Addr); err != nil {
 		return nil, err
 	}
@@ -150,22 +150,22 @@ func startHTTPBench(testDSN, redisURL string) (_ *httpBenchFixture, err error) {
 	// The floor: one Redis GET and one single-row query through the same
 	// database and Redis connections.
 	floorKey := "sunshine:bench:floor:" + f.run
-	if err := d.kv.Set(ctx, floorKey, `{"ok":true}`, time.Hour).Err(); err != nil {
+	if err := d.KV.Set(ctx, floorKey, `{"ok":true}`, time.Hour).Err(); err != nil {
 		return nil, err
 	}
-	f.closers = append(f.closers, func() { d.kv.Del(context.Background(), floorKey) })
+	f.closers = append(f.closers, func() { d.KV.Del(context.Background(), floorKey) })
 	floor := fiber.New(fiber.Config{DisableStartupMessage: true})
 	floor.Get("/floor/:id", func(c *fiber.Ctx) error {
 		id, err := c.ParamsInt("id")
 		if err != nil {
 			return fiber.ErrBadRequest
 		}
-		v, err := d.kv.Get(c.UserContext(), floorKey).Result()
+		v, err := d.KV.Get(c.UserContext(), floorKey).Result()
 		if err != nil {
 			return err
 		}
 		var number string
-		if err := d.db.ReadSQL().QueryRowContext(c.UserContext(), "SELECT number FROM cases WHERE id = ?", id).Scan(&number); err != nil {
+		if err := d.DB.ReadSQL().QueryRowContext(c.UserContext(), "SELECT number FROM cases WHERE id = ?", id).Scan(&number); err != nil {
 			if errors.Is(err, sql.ErrNoRows) {
 				return fiber.ErrNotFound
 			}

@@ -43,7 +43,7 @@ var demoStaff = []demoUser{
 // demo loads the demo data set: staff of every role, three enterprises and
 // two dozen cases in every status, each with the timeline it would have had.
 func demo(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.Writer) error {
-	d, err := open(ctx, cfg, log, false)
+	d, err := open(ctx, cfg, log)
 	if err != nil {
 		return err
 	}

@@ -5,12 +5,12 @@ import (
 	"errors"
 	"log/slog"
 	"net"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"sunshine/app/system"
 	"sunshine/config"
 )
 
@@ -44,16 +44,17 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 // service is the whole service, every surface mounted and the background
 // work running, short of a listener.
 type service struct {
-	d    *deps
+	sys  *system.System
 	root *fiber.App
 	stop func() // ends the background work, then closes the stores
 }
 
-// build opens the stores, builds the root app with every surface and starts
-// the background work (notification delivery, reminders, calendar reload).
+// build opens the stores, builds every service (app/system, the one
+// composition root), the root app with every surface, and starts the
+// background work (notification delivery, reminders, calendar reload).
 // serve and the HTTP benchmarks both run exactly this.
 func build(ctx context.Context, cfg *config.Config, log *slog.Logger) (*service, error) {
-	d, err := open(ctx, cfg, log, true)
+	sys, err := system.New(ctx, system.Options{Config: cfg, Log: log})
 	if err != nil {
 		return nil, err
 	}
@@ -63,23 +64,18 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger) (*service,
 	log.Info(embeddedLine(cfg))
 
 	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewDBStatsCollector(d.db.SQL(), "write"))
-	if d.db.ReadSQL() != d.db.SQL() {
-		reg.MustRegister(collectors.NewDBStatsCollector(d.db.ReadSQL(), "read"))
+	reg.MustRegister(collectors.NewDBStatsCollector(sys.DB.SQL(), "write"))
+	if sys.DB.ReadSQL() != sys.DB.SQL() {
+		reg.MustRegister(collectors.NewDBStatsCollector(sys.DB.ReadSQL(), "read"))
 	}
 	root := newRoot(rootOptions{Log: log, Registry: reg, BodyMB: cfg.MaxUploadMB, TrustedProxies: cfg.TrustedProxies,
-		Checks: map[string]func(context.Context) error{"database": d.db.Ping, "redis": d.kv.Ready}})
+		Checks: sys.Ready()})
+	mountSurfaces(root, sys)
 	bg, cancelBG := context.WithCancel(context.WithoutCancel(ctx))
-	waitBG, err := mountSurfaces(bg, root, d)
-	if err != nil {
-		cancelBG()
-		d.close()
-		return nil, err
-	}
-	go d.reloadCalendar(bg, time.Minute)
+	waitBG := sys.Start(bg)
 	// The workers stop before the database and Redis they use are closed.
-	stop := func() { cancelBG(); waitBG(); d.close() }
-	return &service{d: d, root: root, stop: stop}, nil
+	stop := func() { cancelBG(); waitBG(); sys.Close() }
+	return &service{sys: sys, root: root, stop: stop}, nil
 }
 
 // embeddedLine is the one log line saying which parts run embedded.

@@ -34,7 +34,7 @@ func userCmd(ctx context.Context, cfg *config.Config, log *slog.Logger, args []s
 		return err
 	}
 	n.Role = casework.Role(role)
-	d, err := open(ctx, cfg, log, false)
+	d, err := open(ctx, cfg, log)
 	if err != nil {
 		return err
 	}

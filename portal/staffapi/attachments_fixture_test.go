@@ -10,7 +10,6 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -21,17 +20,12 @@ import (
 
 	"sunshine/app/accounts"
 	"sunshine/app/audit"
-	"sunshine/app/calendar"
 	"sunshine/app/cases"
 	"sunshine/app/casework"
 	"sunshine/app/errs"
-	"sunshine/app/files"
-	"sunshine/app/hotline"
-	"sunshine/app/kv/kvtest"
-	"sunshine/app/matters"
 	"sunshine/app/session"
 	"sunshine/app/storage"
-	"sunshine/app/storage/storagetest"
+	"sunshine/app/system/systemtest"
 	"sunshine/portal/staffapi"
 )
 
@@ -75,34 +69,16 @@ type fxEnv struct {
 func newFxEnv(t *testing.T) *fxEnv {
 	t.Helper()
 	ctx := context.Background()
-	db := storagetest.Open(t)
-	conn := kvtest.Open(t)
-	if err := db.Holidays().SeedIfEmpty(ctx); err != nil {
-		t.Fatal(err)
-	}
-	days, err := db.Holidays().All(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := &fxEnv{t: t, db: db, clk: &fxClock{t: fxMonday}, dir: filepath.Join(t.TempDir(), "files"),
+	e := &fxEnv{t: t, clk: &fxClock{t: fxMonday},
 		ip:    fmt.Sprintf("10.%d.%d.%d", rand.IntN(250)+1, rand.IntN(250)+1, rand.IntN(250)+1),
 		users: map[string]*accounts.Staff{}, tok: map[string]string{}}
-	e.cases = cases.New(db.Cases(), calendar.New(days, nil), e.clk.now, nil)
-	fs, err := files.New(files.Options{Dir: e.dir, Key: "fixture attachment key", MaxBytes: fxMaxUpload,
-		Store: db.Attachments(), Cases: e.cases, Audit: db.Audit(), Now: e.clk.now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hl, err := hotline.New(fxHotlineSecret, e.cases, db.Cases(), db.Audit(), e.clk.now, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	hl.GuardReplays(conn, fmt.Sprintf("test:hotline:%x:", rand.Int64())) // tests share one Redis
-	sessions := session.NewStore(conn, e.clk.now)
-	e.sess = sessions
-	p := staffapi.New(staffapi.Deps{Now: e.clk.now, Cases: e.cases, Staff: db.Staff(), Sessions: sessions,
-		Audit: db.Audit(), KV: conn, BodyLimit: 4 << 20, Files: fs, Hotline: hl,
-		Matters: matters.New(db.Matters(), e.cases, db.Audit(), e.clk.now, nil)})
+	sys := systemtest.New(t, systemtest.Options{Now: e.clk.now, Env: map[string]string{
+		"SUNSHINE_MAX_UPLOAD_MB": strconv.Itoa(fxMaxUpload >> 20), "SUNSHINE_HOTLINE_SECRET": fxHotlineSecret}})
+	db := sys.DB
+	e.db, e.cases, e.sess, e.dir = db, sys.Cases, sys.Sessions, sys.Config.FilesDir()
+	d := staffapi.DepsOf(sys)
+	d.BodyLimit = 4 << 20
+	p := staffapi.New(d)
 	root := fiber.New(fiber.Config{BodyLimit: 4 << 20})
 	root.Use(func(c *fiber.Ctx) error {
 		c.SetUserContext(audit.WithRequest(c.UserContext(), audit.Request{IP: e.ip, RequestID: "req-fx"}))

@@ -30,7 +30,7 @@ func bearer(c *fiber.Ctx) string {
 // session's role. It puts the staff member in Locals (see staffOf and
 // viewerOf). No or a bad token → 401.
 func (h *handlers) requireStaff(c *fiber.Ctx) error {
-	if h.staff.accounts == nil {
+	if h.d.Accounts == nil {
 		return unavailableService(c)
 	}
 	token := bearer(c)
@@ -38,7 +38,7 @@ func (h *handlers) requireStaff(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderWWWAuthenticate, "Bearer")
 		return errs.E(errs.Unauthenticated, "请先登录")
 	}
-	u, err := h.staff.accounts.Authenticate(c.UserContext(), token)
+	u, err := h.d.Accounts.Authenticate(c.UserContext(), token)
 	if err != nil {
 		if errs.Is(err, errs.Unauthenticated) {
 			c.Set(fiber.HeaderWWWAuthenticate, `Bearer error="invalid_token"`)
@@ -74,7 +74,7 @@ type loginResponse struct {
 
 // login is POST /login {username, password} → {token, expires_at, user}.
 func (h *handlers) login(c *fiber.Ctx) error {
-	if h.staff.accounts == nil {
+	if h.d.Accounts == nil {
 		return unavailableService(c)
 	}
 	var req loginRequest
@@ -83,7 +83,7 @@ func (h *handlers) login(c *fiber.Ctx) error {
 	}
 	// The address is the one the root app attached (it knows the proxies);
 	// staffContext fills it in when the portal runs on its own.
-	res, err := h.staff.accounts.Login(c.UserContext(), accounts.LoginInput{
+	res, err := h.d.Accounts.Login(c.UserContext(), accounts.LoginInput{
 		Username: req.Username, Password: req.Password, IP: audit.RequestFrom(c.UserContext()).IP})
 	if err != nil {
 		return err
@@ -94,7 +94,7 @@ func (h *handlers) login(c *fiber.Ctx) error {
 
 // logout is POST /logout: the session of the token ends → 204.
 func (h *handlers) logout(c *fiber.Ctx) error {
-	if err := h.staff.accounts.Logout(c.UserContext(), staffOf(c), bearer(c)); err != nil {
+	if err := h.d.Accounts.Logout(c.UserContext(), staffOf(c), bearer(c)); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)

@@ -15,13 +15,11 @@ import (
 
 	"sunshine/app/accounts"
 	"sunshine/app/audit"
-	"sunshine/app/calendar"
 	"sunshine/app/cases"
 	"sunshine/app/casework"
-	"sunshine/app/kv/kvtest"
 	"sunshine/app/members"
 	"sunshine/app/session"
-	"sunshine/app/storage/storagetest"
+	"sunshine/app/system/systemtest"
 	"sunshine/portal/staffapi"
 )
 
@@ -31,15 +29,10 @@ import (
 func TestMemberVerification(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db := storagetest.Open(t)
-	conn := kvtest.Open(t)
 	now := func() time.Time { return fxMonday }
-	caseSvc := cases.New(db.Cases(), calendar.New(calendar.Seed(), nil), now, nil)
-	sess := session.NewStore(conn, now)
-	mem := members.New(members.Deps{Store: db.Members(), Sessions: sess, KV: conn, Cases: caseSvc, Now: now,
-		KeyPrefix: fmt.Sprintf("test:portal:members:%d:", rand.Int64())})
-	p := staffapi.New(staffapi.Deps{Now: now, Cases: caseSvc, Staff: db.Staff(), Sessions: sess, Audit: db.Audit(),
-		KV: conn, Members: mem})
+	sys := systemtest.New(t, systemtest.Options{Now: now})
+	db, caseSvc, sess, mem := sys.DB, sys.Cases, sys.Sessions, sys.Members
+	p := staffapi.New(staffapi.DepsOf(sys))
 	root := fiber.New()
 	root.Use(func(c *fiber.Ctx) error {
 		c.SetUserContext(audit.WithRequest(c.UserContext(), audit.Request{IP: "10.9.8.7", RequestID: "req-members"}))

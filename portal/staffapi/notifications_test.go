@@ -6,15 +6,10 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/gofiber/fiber/v2"
-
 	"sunshine/app/audit"
 	"sunshine/app/cases"
 	"sunshine/app/casework"
-	"sunshine/app/kv/kvtest"
 	"sunshine/app/notify"
-	"sunshine/app/session"
-	"sunshine/portal/staffapi"
 )
 
 // newNotifyFixture is the staff fixture with the notification service
@@ -22,20 +17,7 @@ import (
 func newNotifyFixture(t *testing.T) (*staffFixture, *notify.Service, *cases.Service) {
 	t.Helper()
 	f := newStaffFixture(t)
-	conn := kvtest.Open(t)
-	svc := cases.New(f.db.Cases(), f.cal, f.clk.now, nil)
-	n := notify.New(notify.Deps{Store: f.db.Notifications(), Days: f.cal, Audit: f.db.Audit(), Now: f.clk.now}, notify.Options{})
-	svc.OnEvent(n.Hook)
-	p := staffapi.New(staffapi.Deps{Now: f.clk.now, Cases: svc, Staff: f.db.Staff(), Sessions: session.NewStore(conn, f.clk.now),
-		Audit: f.db.Audit(), KV: conn, Notify: n})
-	root := fiber.New()
-	root.Use(func(c *fiber.Ctx) error {
-		c.SetUserContext(audit.WithRequest(c.UserContext(), audit.Request{IP: f.ip, RequestID: "req"}))
-		return c.Next()
-	})
-	root.Mount("/", p)
-	f.app, f.tokens = root, map[string]string{}
-	return f, n, svc
+	return f, f.sys.Notify, f.sys.Cases
 }
 
 // hotlineCaseRejected makes a hotline case and rejects it: with no

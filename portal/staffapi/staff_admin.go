@@ -60,7 +60,7 @@ func pathYear(c *fiber.Ctx) (int, error) {
 
 // calendarYears is GET /calendar/years.
 func (h *handlers) calendarYears(c *fiber.Ctx) error {
-	years, err := h.staff.admin.Years(c.UserContext(), viewerOf(c).Actor)
+	years, err := h.d.Admin.Years(c.UserContext(), viewerOf(c).Actor)
 	if err != nil {
 		return err
 	}
@@ -77,7 +77,7 @@ func (h *handlers) calendarYear(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	days, err := h.staff.admin.Year(c.UserContext(), viewerOf(c).Actor, year)
+	days, err := h.d.Admin.Year(c.UserContext(), viewerOf(c).Actor, year)
 	if err != nil {
 		return err
 	}
@@ -98,7 +98,7 @@ func (h *handlers) replaceCalendarYear(c *fiber.Ctx) error {
 	for i, d := range req.Days {
 		days[i] = calendar.Day{Date: d.Date, Kind: calendar.Kind(d.Kind), Name: d.Name}
 	}
-	saved, err := h.staff.admin.ReplaceYear(c.UserContext(), viewerOf(c).Actor, year, days, req.Source)
+	saved, err := h.d.Admin.ReplaceYear(c.UserContext(), viewerOf(c).Actor, year, days, req.Source)
 	if err != nil {
 		return err
 	}
@@ -107,7 +107,7 @@ func (h *handlers) replaceCalendarYear(c *fiber.Ctx) error {
 
 // calendarStatus is GET /calendar/status: the November warning.
 func (h *handlers) calendarStatus(c *fiber.Ctx) error {
-	st, err := h.staff.admin.Status(c.UserContext(), viewerOf(c).Actor)
+	st, err := h.d.Admin.Status(c.UserContext(), viewerOf(c).Actor)
 	if err != nil {
 		return err
 	}
@@ -142,7 +142,7 @@ func (h *handlers) auditQuery(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	list, err := h.staff.admin.AuditLog(c.UserContext(), viewerOf(c).Actor, q)
+	list, err := h.d.Admin.AuditLog(c.UserContext(), viewerOf(c).Actor, q)
 	if err != nil {
 		return err
 	}

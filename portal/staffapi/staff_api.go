@@ -9,46 +9,10 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/utils"
 
-	"sunshine/app/accounts"
-	"sunshine/app/admin"
 	"sunshine/app/audit"
-	"sunshine/app/consult"
 	"sunshine/app/errs"
-	"sunshine/app/followup"
 	"sunshine/app/web"
 )
-
-// staffServices are the app services behind /api/staff/v1, built from
-// Deps; a service whose store is missing stays nil and its routes are left
-// out.
-type staffServices struct {
-	accounts  *accounts.Service
-	consult   *consult.Service
-	followups *followup.Service
-	admin     *admin.Service
-}
-
-func newStaffServices(d Deps) *staffServices {
-	trail := d.Audit
-	if trail == nil {
-		trail = discardAudit{}
-	}
-	s := &staffServices{}
-	if d.Staff != nil && d.Sessions != nil && d.KV != nil {
-		s.accounts = accounts.NewService(accounts.Options{Store: d.Staff, Sessions: d.Sessions, KV: d.KV,
-			Audit: trail, Now: d.Now, Log: d.Log})
-	}
-	if d.Consultations != nil && d.Cases != nil {
-		s.consult = consult.New(d.Consultations, d.Cases, trail, d.Now, d.Log)
-	}
-	if d.Followups != nil {
-		s.followups = followup.New(d.Followups, trail, d.Now, d.Log)
-	}
-	if d.Audit != nil {
-		s.admin = admin.New(d.Holidays, d.Calendar, d.Audit, d.Now, d.Log)
-	}
-	return s
-}
 
 // discardAudit stands in when Deps.Audit is not set (surface tests that do
 // not look at the audit trail); production wiring always sets it.

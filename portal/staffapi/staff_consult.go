@@ -76,7 +76,7 @@ func (h *handlers) createConsultation(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	r, err := h.staff.consult.Create(c.UserContext(), viewerOf(c), in)
+	r, err := h.d.Consult.Create(c.UserContext(), viewerOf(c), in)
 	if err != nil {
 		return err
 	}
@@ -95,7 +95,7 @@ func (h *handlers) listConsultations(c *fiber.Ctx) error {
 		return err
 	}
 	f.Limit = limit + 1
-	list, err := h.staff.consult.List(c.UserContext(), viewerOf(c), f)
+	list, err := h.d.Consult.List(c.UserContext(), viewerOf(c), f)
 	if err != nil {
 		return err
 	}
@@ -109,7 +109,7 @@ func (h *handlers) getConsultation(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	r, err := h.staff.consult.Get(c.UserContext(), viewerOf(c), id)
+	r, err := h.d.Consult.Get(c.UserContext(), viewerOf(c), id)
 	if err != nil {
 		return err
 	}
@@ -150,7 +150,7 @@ func (h *handlers) listFollowups(c *fiber.Ctx) error {
 		return err
 	}
 	f.Limit = limit + 1
-	list, err := h.staff.followups.List(c.UserContext(), viewerOf(c).Actor, f)
+	list, err := h.d.Followups.List(c.UserContext(), viewerOf(c).Actor, f)
 	if err != nil {
 		return err
 	}
@@ -167,7 +167,7 @@ func (h *handlers) completeFollowup(c *fiber.Ctx) error {
 	if err := web.DecodeJSON(c, &req); err != nil {
 		return err
 	}
-	t, err := h.staff.followups.Complete(c.UserContext(), viewerOf(c).Actor, id, req.Outcome)
+	t, err := h.d.Followups.Complete(c.UserContext(), viewerOf(c).Actor, id, req.Outcome)
 	if err != nil {
 		return err
 	}

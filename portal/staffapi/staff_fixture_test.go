@@ -20,13 +20,10 @@ import (
 	"sunshine/app/accounts"
 	"sunshine/app/audit"
 	"sunshine/app/calendar"
-	"sunshine/app/cases"
 	"sunshine/app/casework"
-	"sunshine/app/kv/kvtest"
-	"sunshine/app/session"
-	"sunshine/app/stats"
 	"sunshine/app/storage"
-	"sunshine/app/storage/storagetest"
+	"sunshine/app/system"
+	"sunshine/app/system/systemtest"
 	"sunshine/portal/staffapi"
 )
 
@@ -70,6 +67,7 @@ var minCostHash = func() string {
 
 type staffFixture struct {
 	t      *testing.T
+	sys    *system.System
 	app    *fiber.App
 	db     *storage.DB
 	clk    *staffClock
@@ -87,27 +85,14 @@ var monday0900 = time.Date(2026, 3, 2, 9, 0, 0, 0, casework.ChinaTime)
 
 func newStaffFixture(t *testing.T) *staffFixture {
 	t.Helper()
-	ctx := context.Background()
-	db := storagetest.Open(t)
-	conn := kvtest.Open(t)
-	if err := db.Holidays().SeedIfEmpty(ctx); err != nil {
-		t.Fatal(err)
-	}
-	days, err := db.Holidays().All(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := &staffFixture{t: t, db: db, clk: &staffClock{t: monday0900}, logs: &syncBuffer{},
+	f := &staffFixture{t: t, clk: &staffClock{t: monday0900}, logs: &syncBuffer{},
 		ip:     fmt.Sprintf("10.%d.%d.%d", rand.IntN(250)+1, rand.IntN(250)+1, rand.IntN(250)+1),
 		suffix: fmt.Sprintf("%06x", rand.IntN(1<<24)), nextID: rand.Int64N(1<<40) + 1<<20,
 		users: map[string]*accounts.Staff{}, tokens: map[string]string{}}
 	log := slog.New(slog.NewJSONHandler(f.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	f.cal = calendar.New(days, log)
-	svc := cases.New(db.Cases(), f.cal, f.clk.now, log)
-	p := staffapi.New(staffapi.Deps{Log: log, Now: f.clk.now, Cases: svc, Staff: db.Staff(),
-		Sessions: session.NewStore(conn, f.clk.now), Audit: db.Audit(), KV: conn, Calendar: f.cal,
-		Holidays: db.Holidays(), Consultations: db.Consultations(), Followups: db.Followups(),
-		Stats: stats.New(db.Stats(), f.cal, db.Audit(), f.clk.now, log)})
+	f.sys = systemtest.New(t, systemtest.Options{Now: f.clk.now, Log: log})
+	f.db, f.cal = f.sys.DB, f.sys.Calendar
+	p := staffapi.New(staffapi.DepsOf(f.sys))
 	root := fiber.New()
 	var seq int
 	var mu sync.Mutex

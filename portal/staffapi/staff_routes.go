@@ -32,22 +32,20 @@ func (h *handlers) staffRoutes(app *fiber.App) {
 		api.Post("/cases/:id/actions/:action", h.actOnCase)
 		api.Post("/cases/:id/rating", h.rateCase)
 	}
-	if h.staff.consult != nil {
+	if h.d.Consult != nil {
 		api.Get("/consultations", h.listConsultations)
 		api.Post("/consultations", h.createConsultation)
 		api.Get("/consultations/:id", h.getConsultation)
 	}
-	if h.staff.followups != nil {
+	if h.d.Followups != nil {
 		api.Get("/followups", h.listFollowups)
 		api.Post("/followups/:id", h.completeFollowup)
 	}
-	if h.staff.admin != nil {
+	if h.d.Admin != nil {
 		api.Get("/audit", h.auditQuery)
-		if h.d.Holidays != nil && h.d.Calendar != nil {
-			api.Get("/calendar/years", h.calendarYears)
-			api.Get("/calendar/status", h.calendarStatus)
-			api.Get("/calendar/:year", h.calendarYear)
-			api.Put("/calendar/:year", h.replaceCalendarYear)
-		}
+		api.Get("/calendar/years", h.calendarYears)
+		api.Get("/calendar/status", h.calendarStatus)
+		api.Get("/calendar/:year", h.calendarYear)
+		api.Put("/calendar/:year", h.replaceCalendarYear)
 	}
 }

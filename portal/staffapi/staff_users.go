@@ -58,7 +58,7 @@ type passwordRequest struct {
 
 // listUsers is GET /users?role= (admin: every account; head: active ones).
 func (h *handlers) listUsers(c *fiber.Ctx) error {
-	list, err := h.staff.accounts.Users(c.UserContext(), viewerOf(c).Actor, casework.Role(c.Query("role")))
+	list, err := h.d.Accounts.Users(c.UserContext(), viewerOf(c).Actor, casework.Role(c.Query("role")))
 	if err != nil {
 		return err
 	}
@@ -75,7 +75,7 @@ func (h *handlers) createUser(c *fiber.Ctx) error {
 	if err := web.DecodeJSON(c, &req); err != nil {
 		return err
 	}
-	u, err := h.staff.accounts.CreateUser(c.UserContext(), viewerOf(c).Actor, req.toNewStaff())
+	u, err := h.d.Accounts.CreateUser(c.UserContext(), viewerOf(c).Actor, req.toNewStaff())
 	if err != nil {
 		return err
 	}
@@ -88,7 +88,7 @@ func (h *handlers) getUser(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	u, err := h.staff.accounts.User(c.UserContext(), viewerOf(c).Actor, id)
+	u, err := h.d.Accounts.User(c.UserContext(), viewerOf(c).Actor, id)
 	if err != nil {
 		return err
 	}
@@ -102,7 +102,7 @@ func (h *handlers) setDisabled(disabled bool) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		u, err := h.staff.accounts.SetDisabled(c.UserContext(), viewerOf(c).Actor, id, disabled)
+		u, err := h.d.Accounts.SetDisabled(c.UserContext(), viewerOf(c).Actor, id, disabled)
 		if err != nil {
 			return err
 		}
@@ -120,7 +120,7 @@ func (h *handlers) changeRole(c *fiber.Ctx) error {
 	if err := web.DecodeJSON(c, &req); err != nil {
 		return err
 	}
-	u, err := h.staff.accounts.ChangeRole(c.UserContext(), viewerOf(c).Actor, id, casework.Role(req.Role), req.Department)
+	u, err := h.d.Accounts.ChangeRole(c.UserContext(), viewerOf(c).Actor, id, casework.Role(req.Role), req.Department)
 	if err != nil {
 		return err
 	}
@@ -137,7 +137,7 @@ func (h *handlers) resetPassword(c *fiber.Ctx) error {
 	if err := web.DecodeJSON(c, &req); err != nil {
 		return err
 	}
-	if err := h.staff.accounts.ResetPassword(c.UserContext(), viewerOf(c).Actor, id, req.Password); err != nil {
+	if err := h.d.Accounts.ResetPassword(c.UserContext(), viewerOf(c).Actor, id, req.Password); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)

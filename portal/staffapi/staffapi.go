@@ -8,12 +8,10 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/redis/go-redis/v9"
 
 	"sunshine/app/accounts"
 	"sunshine/app/admin"
 	"sunshine/app/audit"
-	"sunshine/app/calendar"
 	"sunshine/app/cases"
 	"sunshine/app/consult"
 	"sunshine/app/files"
@@ -22,32 +20,27 @@ import (
 	"sunshine/app/matters"
 	"sunshine/app/members"
 	"sunshine/app/notify"
-	"sunshine/app/session"
 	"sunshine/app/stats"
+	"sunshine/app/system"
 )
 
-// Deps is what the portal needs. Each group of routes documents the fields
-// it uses; nil optional services leave their routes out.
+// Deps is what the staff API needs: the services of the composition root
+// (app/system; DepsOf fills them in). A nil optional service leaves its
+// routes out.
 type Deps struct {
-	Log      *slog.Logger
-	Now      func() time.Time
-	Cases    *cases.Service
-	Staff    accounts.StaffStore
-	Sessions *session.Store
-	Audit    audit.Store
-	KV       redis.UniversalClient
-	// Calendar is the in-memory working-day calendar, reloaded after the
-	// admin edits a year in Holidays; Consultations and Followups keep the
-	// 咨询 records and the head's 回访 tasks (staff API).
-	Calendar      *calendar.Calendar
-	Holidays      admin.HolidayStore
-	Consultations consult.Store
-	Followups     followup.Store
+	Log *slog.Logger
+	Now func() time.Time
+
+	Cases     *cases.Service
+	Accounts  *accounts.Service
+	Consult   *consult.Service
+	Followups *followup.Service
+	// Admin is the holiday calendar and the audit query.
+	Admin *admin.Service
+	// Audit records the printing of forms.
+	Audit audit.Store
 	// BodyLimit is the largest accepted request body in bytes.
 	BodyLimit int
-
-	// HotlineSecret is the HMAC key of hotline intake.
-	HotlineSecret string
 	// Files, Matters and Hotline serve the materials of cases, the
 	// department matters and the 2135 hotline intake (README.md).
 	Files   *files.Service
@@ -62,6 +55,14 @@ type Deps struct {
 	// Stats serves the statistics, the overdue list and the Excel export of
 	// the head and the supervising bureau (stats.go).
 	Stats *stats.Service
+}
+
+// DepsOf takes every service the staff API uses from the composition root.
+func DepsOf(s *system.System) Deps {
+	return Deps{Log: s.Log, Now: s.Now, Cases: s.Cases, Accounts: s.Accounts, Consult: s.Consult,
+		Followups: s.Followups, Admin: s.Admin, Audit: s.DB.Audit(),
+		BodyLimit: (s.Config.MaxUploadMB + 1) << 20, Files: s.Files, Matters: s.Matters, Hotline: s.Hotline,
+		Members: s.Members, Notify: s.Notify, Stats: s.Stats}
 }
 
 // New builds the staff API app. Mount it at "/".
@@ -80,13 +81,15 @@ func New(d Deps) *fiber.App {
 		BodyLimit:             d.BodyLimit,
 		ErrorHandler:          errorHandler(d.Log),
 	})
-	h := &handlers{d: d, staff: newStaffServices(d)}
+	if d.Audit == nil {
+		d.Audit = discardAudit{}
+	}
+	h := &handlers{d: d}
 	h.routes(app)
 	return app
 }
 
 // handlers holds the dependencies of every handler of the staff API.
 type handlers struct {
-	d     Deps
-	staff *staffServices // the app services behind /api/staff/v1
+	d Deps
 }
