@@ -29,7 +29,12 @@ var publicRoutes = map[string][]int{
 	// Signed by the hotline system / WeChat: unsigned requests are refused.
 	"POST /api/hotline/v1/orders": {401},
 	"GET /wechat/push":            {400, 401, 403},
-	"POST /wechat/push":           {400, 401, 403},
+	// The workbench's login page, its static files, and its login form
+	// (refused without its CSRF token).
+	"GET /staff/login":    {200},
+	"GET /staff/static/*": {404},
+	"POST /staff/login":   {403},
+	"POST /wechat/push":   {400, 401, 403},
 }
 
 // devRoute are the WeChat simulator's pages and controls: they exist only

@@ -8,6 +8,7 @@ import (
 	"sunshine/app/wechat"
 	mpapi "sunshine/miniprogram-api"
 	"sunshine/portal/staffapi"
+	"sunshine/portal/workbench"
 )
 
 // mountSurfaces mounts every HTTP surface on root, each at its prefix with
@@ -23,5 +24,10 @@ func mountSurfaces(root *fiber.App, sys *system.System) {
 	// answers them; the mini-program surface answers its own errors inside
 	// its handlers, so it keeps its format either way.
 	root.Mount("/", mp)
+	if wb, err := workbench.New(workbench.DepsOf(sys)); err == nil {
+		root.Mount("/", wb.App)
+	} else {
+		sys.Log.Error("workbench pages not mounted", "err", err)
+	}
 	root.Mount("/", staffapi.New(staffapi.DepsOf(sys)))
 }
