@@ -31,6 +31,14 @@ type Config struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For names the
 	// client (IPs or CIDRs); empty means the peer address is the client.
 	TrustedProxies []string
+	// StaffTwoFactor says who must log in with TOTP: privileged (admin,
+	// auditor, head), all, or off (SUNSHINE_STAFF_2FA; default privileged in
+	// production, off in development so the demo logins stay one step).
+	StaffTwoFactor string
+	// UserPassword is the password `sunshine user add` takes from
+	// SUNSHINE_USER_PASSWORD instead of standard input (never a flag: a
+	// flag shows in the process list and the shell history).
+	UserPassword string
 
 	WeChat WeChat
 
@@ -90,6 +98,12 @@ func Load(getenv func(string) string) (*Config, error) {
 			c.TrustedProxies = append(c.TrustedProxies, p)
 		}
 	}
+	def2FA := "off"
+	if c.Production() {
+		def2FA = "privileged"
+	}
+	c.StaffTwoFactor = strings.ToLower(get("SUNSHINE_STAFF_2FA", def2FA))
+	c.UserPassword = getenv("SUNSHINE_USER_PASSWORD") // as given: spaces may be part of it
 	var err error
 	if c.MaxUploadMB, err = strconv.Atoi(get("SUNSHINE_MAX_UPLOAD_MB", "20")); err != nil {
 		return nil, fmt.Errorf("SUNSHINE_MAX_UPLOAD_MB: %w", err)
@@ -171,6 +185,11 @@ func (c *Config) Validate() error {
 	if c.WeChat.Mode != "simulator" && c.WeChat.Mode != "live" {
 		problems = append(problems, "SUNSHINE_WECHAT_MODE must be simulator or live")
 	}
+	switch c.StaffTwoFactor {
+	case "off", "privileged", "all":
+	default:
+		problems = append(problems, "SUNSHINE_STAFF_2FA must be privileged, all or off")
+	}
 	if c.MaxUploadMB < 1 || c.MaxUploadMB > 200 {
 		problems = append(problems, "SUNSHINE_MAX_UPLOAD_MB must be between 1 and 200")
 	}
@@ -213,9 +232,9 @@ func (c *Config) Validate() error {
 
 // String describes the configuration with every secret masked.
 func (c *Config) String() string {
-	return fmt.Sprintf("env=%s addr=%s data_dir=%s db=%s redis=%s wechat=%s hotline_secret=%s attachment_key=%s",
+	return fmt.Sprintf("env=%s addr=%s data_dir=%s db=%s redis=%s wechat=%s hotline_secret=%s attachment_key=%s staff_2fa=%s",
 		c.Env, c.Addr, c.DataDir, maskDSN(c.MySQLDSN, "sqlite:"+c.SQLitePath()), maskDSN(c.RedisURL, "embedded"),
-		c.WeChat.Mode, mask(c.HotlineSecret), mask(c.AttachmentKey))
+		c.WeChat.Mode, mask(c.HotlineSecret), mask(c.AttachmentKey), c.StaffTwoFactor)
 }
 
 func mask(s string) string {

@@ -66,3 +66,29 @@ func TestProductionRefusesShortAttachmentKey(t *testing.T) {
 		t.Fatalf("a one-character attachment key in production: got %v, want a refusal naming SUNSHINE_ATTACHMENT_KEY", err)
 	}
 }
+
+// TestStaffTwoFactorDefaults: privileged in production, off in development
+// (demo logins stay one step); a wrong value is refused.
+func TestStaffTwoFactorDefaults(t *testing.T) {
+	prod := map[string]string{
+		"SUNSHINE_ENV": "production", "SUNSHINE_MYSQL_DSN": "u:p@tcp(db:3306)/s", "SUNSHINE_REDIS_URL": "redis://r:6379/0",
+		"SUNSHINE_HOTLINE_SECRET": "0123456789abcdef0123", "SUNSHINE_ATTACHMENT_KEY": "a long attachment passphrase",
+		"SUNSHINE_WECHAT_MP_APPID": "wx1", "SUNSHINE_WECHAT_MP_SECRET": "s", "SUNSHINE_WECHAT_PUSH_TOKEN": "t",
+	}
+	c, err := Load(env(prod))
+	if err != nil || c.StaffTwoFactor != "privileged" {
+		t.Fatalf("production: %q, %v", c.StaffTwoFactor, err)
+	}
+	if c, err := Load(env(nil)); err != nil || c.StaffTwoFactor != "off" {
+		t.Fatalf("development: %q, %v", c.StaffTwoFactor, err)
+	}
+	if c, err := Load(env(map[string]string{"SUNSHINE_STAFF_2FA": "ALL"})); err != nil || c.StaffTwoFactor != "all" {
+		t.Fatalf("all: %v", err)
+	}
+	if _, err := Load(env(map[string]string{"SUNSHINE_STAFF_2FA": "sometimes"})); err == nil || !strings.Contains(err.Error(), "SUNSHINE_STAFF_2FA") {
+		t.Fatalf("bad value: %v", err)
+	}
+	if c, _ := Load(env(map[string]string{"SUNSHINE_USER_PASSWORD": "Secret-passw0rd"})); strings.Contains(c.String(), "Secret-passw0rd") {
+		t.Fatal("the user password shows in the configuration's description")
+	}
+}

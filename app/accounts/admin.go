@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"golang.org/x/crypto/bcrypt"
+
 	"sunshine/app/audit"
 	"sunshine/app/casework"
 	"sunshine/app/errs"
@@ -20,11 +22,43 @@ func (s *Service) requireAdmin(ctx context.Context, by casework.Actor, action st
 	return errs.E(errs.Forbidden, "只有系统管理员可以管理用户")
 }
 
-// CreateUser creates a staff account (admin only). Errors: forbidden,
-// unprocessable, conflict (username taken).
+// cliOnly reports whether accounts of the role are managed only at the
+// command line (sunshine user add): 三员分立 — an admin who could create an
+// auditor (or another admin) through the API could read the audit log
+// through an account of their own making.
+func cliOnly(r casework.Role) bool { return r == casework.RoleAdmin || r == casework.RoleAuditor }
+
+// privilegedRoleError is the answer to an API attempt at such an account.
+func privilegedRoleError() error {
+	return errs.E(errs.Forbidden, "系统管理员和安全审计员账号只能在服务器命令行（sunshine user add）创建")
+}
+
+// lastAdmin refuses to disable or demote the last enabled admin: nobody
+// could manage the accounts any more. Errors: conflict, unavailable.
+func (s *Service) lastAdmin(ctx context.Context, u *Staff) error {
+	if u.Role != casework.RoleAdmin || u.Disabled {
+		return nil
+	}
+	n, err := s.store.CountEnabled(ctx, casework.RoleAdmin)
+	if err != nil {
+		return err
+	}
+	if n <= 1 {
+		return errs.E(errs.Conflict, "这是最后一个启用的系统管理员账号，不能停用或变更角色")
+	}
+	return nil
+}
+
+// CreateUser creates a staff account (admin only; not an admin or auditor
+// account, see cliOnly). Errors: forbidden, unprocessable, conflict
+// (username taken).
 func (s *Service) CreateUser(ctx context.Context, by casework.Actor, n NewStaff) (*Staff, error) {
 	if err := s.requireAdmin(ctx, by, "staff.create", 0); err != nil {
 		return nil, err
+	}
+	if cliOnly(n.Role) {
+		s.record(ctx, by, "staff.create", 0, audit.Denied, "role="+string(n.Role))
+		return nil, privilegedRoleError()
 	}
 	u, err := CreateStaff(ctx, s.store, n, s.now())
 	if err != nil {
@@ -84,6 +118,11 @@ func (s *Service) SetDisabled(ctx context.Context, by casework.Actor, id int64, 
 	if err != nil {
 		return nil, err
 	}
+	if disabled {
+		if err := s.lastAdmin(ctx, u); err != nil {
+			return nil, err
+		}
+	}
 	if u.Disabled != disabled {
 		u.Disabled = disabled
 		if err := s.store.UpdateStaff(ctx, u, "disabled"); err != nil {
@@ -107,7 +146,7 @@ func (s *Service) ChangeRole(ctx context.Context, by casework.Actor, id int64, r
 	department = strings.TrimSpace(department)
 	bad := map[string]string{}
 	if !role.IsStaff() {
-		bad["role"] = "角色只能是 clerk、specialist、head、liaison、supervisor、admin 之一"
+		bad["role"] = RoleChoices
 	}
 	if role == casework.RoleLiaison && department == "" {
 		bad["department"] = "审批部门联络员须填写所属部门"
@@ -119,6 +158,7 @@ func (s *Service) ChangeRole(ctx context.Context, by casework.Actor, id int64, r
 		return nil, err
 	}
 	if id == by.ID {
+		s.record(ctx, by, "staff.role", id, audit.Denied, "own account")
 		return nil, errs.E(errs.Conflict, "不能修改自己的角色")
 	}
 	u, err := s.store.StaffByID(ctx, id)
@@ -127,6 +167,15 @@ func (s *Service) ChangeRole(ctx context.Context, by casework.Actor, id int64, r
 	}
 	if u.Role == role && u.Department == department {
 		return u, nil
+	}
+	if (cliOnly(role) || u.Role == casework.RoleAuditor) && u.Role != role {
+		s.record(ctx, by, "staff.role", id, audit.Denied, string(u.Role)+"→"+string(role))
+		return nil, errs.E(errs.Forbidden, "系统管理员和安全审计员的角色只能在服务器命令行授予或收回")
+	}
+	if u.Role != role {
+		if err := s.lastAdmin(ctx, u); err != nil {
+			return nil, err
+		}
 	}
 	detail := string(u.Role) + "→" + string(role)
 	u.Role, u.Department = role, department
@@ -139,7 +188,10 @@ func (s *Service) ChangeRole(ctx context.Context, by casework.Actor, id int64, r
 }
 
 // ResetPassword sets a new password (admin only), ends the account's
-// sessions and lifts a login lock. Errors: forbidden, not_found, unprocessable.
+// sessions and lifts a login lock; the next login must set a new password
+// (an admin should not know a password in use). The auditor's account is
+// not reset here (see ResetSecondFactor). Errors: forbidden, not_found,
+// unprocessable.
 func (s *Service) ResetPassword(ctx context.Context, by casework.Actor, id int64, password string) error {
 	if err := s.requireAdmin(ctx, by, "staff.password", id); err != nil {
 		return err
@@ -151,10 +203,16 @@ func (s *Service) ResetPassword(ctx context.Context, by casework.Actor, id int64
 	if err != nil {
 		return err
 	}
-	if u.PasswordHash, err = HashPassword(password); err != nil {
+	if u.Role == casework.RoleAuditor {
+		s.record(ctx, by, "staff.password", id, audit.Denied, "auditor account")
+		return errs.E(errs.Forbidden, "安全审计员的账号只能在服务器命令行管理")
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte(password), s.cost)
+	if err != nil {
 		return errs.Wrap(errs.Internal, "密码处理失败", err)
 	}
-	if err := s.store.UpdateStaff(ctx, u, "password_hash"); err != nil {
+	u.PasswordHash, u.MustChangePassword = string(hash), true
+	if err := s.store.UpdateStaff(ctx, u, "password_hash", "must_change_password"); err != nil {
 		return err
 	}
 	s.endAll(ctx, id)

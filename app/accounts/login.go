@@ -19,12 +19,18 @@ type LoginInput struct {
 	IP       string // the client address, for the per-address limit and the audit
 }
 
-// LoginResult is a successful login: the session token (shown once),
-// when the session ends if left idle, and the user.
+// LoginResult is either a session — the token (shown once), when the
+// session ends if left idle, and the user — or, when Next is set, the step
+// the login still needs (StepTOTP, StepEnrol or StepPassword) and the
+// challenge that carries the login to it. RecoveryCodes are set once, by
+// the step that confirms an enrolment.
 type LoginResult struct {
-	Token     string
-	ExpiresAt time.Time
-	User      *Staff
+	Token         string
+	ExpiresAt     time.Time
+	User          *Staff
+	Next          string
+	Challenge     string
+	RecoveryCodes []string
 }
 
 // badCredentials is the one answer for an unknown user and a wrong
@@ -115,13 +121,24 @@ func (s *Service) Login(ctx context.Context, in LoginInput) (*LoginResult, error
 		s.loginAudit(ctx, u, in.IP, audit.Denied, "account disabled")
 		return nil, errs.E(errs.Forbidden, "账号已停用，请联系系统管理员")
 	}
-	s.throttle.succeed(ctx, acct)
+	if steps := s.stepsAfterPassword(u); len(steps) > 0 {
+		// The failure count stays until the whole login succeeds: otherwise
+		// the right password would buy fresh guesses at the code.
+		return s.startChallenge(ctx, u, steps, in.IP)
+	}
+	return s.startSession(ctx, u, in.IP, "")
+}
+
+// startSession ends a successful login: the account's failures are
+// forgotten and a session starts.
+func (s *Service) startSession(ctx context.Context, u *Staff, ip, detail string) (*LoginResult, error) {
+	s.throttle.succeed(ctx, accountKey(u.Username))
 	token, sess, err := s.sessions.Create(ctx, session.Staff, u.ID, string(u.Role), nil)
 	if err != nil {
 		return nil, err
 	}
-	s.loginAudit(ctx, u, in.IP, audit.OK, "")
-	s.log.Info("staff login", "user_id", u.ID, "role", string(u.Role), "ip", in.IP)
+	s.loginAudit(ctx, u, ip, audit.OK, detail)
+	s.log.Info("staff login", "user_id", u.ID, "role", string(u.Role), "ip", ip)
 	return &LoginResult{Token: token, ExpiresAt: sess.ExpiresAt(s.sessions.Policy(session.Staff)), User: u}, nil
 }
 

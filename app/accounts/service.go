@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+	"golang.org/x/crypto/bcrypt"
 
 	"sunshine/app/audit"
 	"sunshine/app/casework"
@@ -22,6 +23,16 @@ type Options struct {
 	Now      func() time.Time // nil: time.Now; tests inject a clock
 	Log      *slog.Logger
 	Limits   Limits // zero: DefaultLimits
+	// TwoFactor says who must have a second factor (zero: off).
+	TwoFactor TwoFactorPolicy
+	// SecretKey is the master key the TOTP secrets are encrypted with (the
+	// materials key, SUNSHINE_ATTACHMENT_KEY).
+	SecretKey string
+	// Codes keeps the recovery codes; nil: Store, when it implements it.
+	Codes RecoveryStore
+	// BcryptCost hashes the passwords staff set themselves (zero: the
+	// default cost; tests that are not about bcrypt use the minimum).
+	BcryptCost int
 }
 
 // Service runs staff logins and sessions and the administration of staff
@@ -30,6 +41,11 @@ type Service struct {
 	store    StaffStore
 	sessions *session.Store
 	throttle *throttle
+	kv       redis.UniversalClient
+	box      *secretBox
+	codes    RecoveryStore
+	policy   TwoFactorPolicy
+	cost     int
 	audit    audit.Store
 	now      func() time.Time
 	log      *slog.Logger
@@ -46,7 +62,17 @@ func NewService(o Options) *Service {
 	if o.Limits == (Limits{}) {
 		o.Limits = DefaultLimits
 	}
+	if o.Codes == nil {
+		o.Codes, _ = o.Store.(RecoveryStore)
+	}
+	if o.BcryptCost == 0 {
+		o.BcryptCost = bcrypt.DefaultCost
+	}
+	if o.TwoFactor == "" {
+		o.TwoFactor = TwoFactorOff
+	}
 	return &Service{store: o.Store, sessions: o.Sessions, throttle: &throttle{rdb: o.KV, limits: o.Limits},
+		kv: o.KV, cost: o.BcryptCost, box: newSecretBox(o.SecretKey), codes: o.Codes, policy: o.TwoFactor,
 		audit: o.Audit, now: o.Now, log: o.Log}
 }
 

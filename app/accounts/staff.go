@@ -26,14 +26,24 @@ type Staff struct {
 	WecomUserID  string        `json:"wecom_userid,omitempty"`
 	Phone        string        `json:"-"`
 	Disabled     bool          `json:"disabled"`
-	CreatedAt    time.Time     `json:"created_at"`
-	UpdatedAt    time.Time     `json:"updated_at"`
+	// MustChangePassword is set by an admin's reset: the next login sets a
+	// new password before it gets a session.
+	MustChangePassword bool `json:"must_change_password"`
+	// TOTPSecret is the second factor's secret, encrypted (secondfactor.go);
+	// TOTPEnabledAt is when its enrolment was confirmed (nil: not enrolled).
+	TOTPSecret    string     `json:"-"`
+	TOTPEnabledAt *time.Time `json:"-"`
+	CreatedAt     time.Time  `json:"created_at"`
+	UpdatedAt     time.Time  `json:"updated_at"`
 }
 
 // Actor returns the staff member as a workflow actor.
 func (s *Staff) Actor() casework.Actor {
 	return casework.Actor{ID: s.ID, Role: s.Role, Name: s.Name, Department: s.Department}
 }
+
+// TOTPEnabled reports whether the account has a confirmed second factor.
+func (s *Staff) TOTPEnabled() bool { return s.TOTPEnabledAt != nil && s.TOTPSecret != "" }
 
 // StaffStore persists staff accounts. Implemented by storage.
 type StaffStore interface {
@@ -45,12 +55,15 @@ type StaffStore interface {
 	// StaffByUsername returns an account. Returns not_found.
 	StaffByUsername(ctx context.Context, username string) (*Staff, error)
 	// UpdateStaff saves the named columns of the account (password_hash,
-	// role, name, department, wecom_userid, phone, disabled; all of them
-	// when none is named). Naming only what changed keeps two admins'
+	// role, name, department, wecom_userid, phone, disabled,
+	// must_change_password, totp_secret, totp_enabled_at; all but the last
+	// three when none is named). Naming only what changed keeps two admins'
 	// concurrent edits of one account from undoing each other.
 	UpdateStaff(ctx context.Context, s *Staff, columns ...string) error
 	// ListStaff lists accounts, optionally of one role.
 	ListStaff(ctx context.Context, role casework.Role) ([]Staff, error)
+	// CountEnabled counts the enabled accounts of a role.
+	CountEnabled(ctx context.Context, role casework.Role) (int64, error)
 }
 
 // NewStaff is the input to create an account.
@@ -77,7 +90,7 @@ func (n *NewStaff) Validate() map[string]string {
 		bad["password"] = msg
 	}
 	if !n.Role.IsStaff() {
-		bad["role"] = "角色只能是 clerk、specialist、head、liaison、supervisor、admin 之一"
+		bad["role"] = RoleChoices
 	}
 	if n.Name == "" || utf8.RuneCountInString(n.Name) > 50 {
 		bad["name"] = "请填写姓名（不超过50个字）"
@@ -91,10 +104,19 @@ func (n *NewStaff) Validate() map[string]string {
 	return bad
 }
 
+// RoleChoices is the message for a role that is not a staff role.
+const RoleChoices = "角色只能是 clerk、specialist、head、liaison、supervisor、admin、auditor 之一"
+
+// MinPasswordLength is the shortest accepted password.
+const MinPasswordLength = 10
+
 // PasswordProblem returns why a password is too weak, or "".
 func PasswordProblem(p string) string {
-	if len(p) < 8 || len(p) > 72 {
-		return "密码长度应为8到72位"
+	if len(p) < MinPasswordLength || len(p) > 72 {
+		return "密码长度应为10到72位"
+	}
+	if commonPassword(p) {
+		return "该密码过于常见，请换一个"
 	}
 	var letter, digit bool
 	for _, r := range p {

@@ -1,7 +1,8 @@
 // Package admin is the system administrator's work besides accounts: the
 // holiday calendar (one year at a time, with a warning from November on
-// while next year is missing) and the audit log query. The admin sees no
-// case content; these are the admin's only windows into the system.
+// while next year is missing). The admin sees no case content and, since
+// the separation of duties (三员分立), no audit log: that is the auditor's
+// (audit.Service).
 package admin
 
 import (
@@ -24,7 +25,7 @@ type HolidayStore interface {
 	ReplaceYear(ctx context.Context, year int, days []calendar.Day, source string) error
 }
 
-// Service runs the administration of the calendar and the audit query.
+// Service runs the administration of the calendar.
 type Service struct {
 	holidays HolidayStore
 	calendar *calendar.Calendar
@@ -64,21 +65,6 @@ func (s *Service) append(ctx context.Context, v casework.Actor, action, objectTy
 	if err := s.trail.Append(ctx, r); err != nil {
 		s.log.Error("audit write failed", "action", action, "err", err)
 	}
-}
-
-// AuditLog returns one page of the audit trail, newest first (admin only).
-// Errors: forbidden, invalid (a range that ends before it starts).
-func (s *Service) AuditLog(ctx context.Context, v casework.Actor, q audit.Query) ([]audit.Record, error) {
-	if err := s.requireRole(ctx, v, "audit.query", "", casework.RoleAdmin); err != nil {
-		return nil, err
-	}
-	if !q.From.IsZero() && !q.To.IsZero() && !q.To.After(q.From) {
-		return nil, errs.E(errs.Invalid, "结束时间应晚于开始时间")
-	}
-	if q.Limit <= 0 || q.Limit > 201 {
-		q.Limit = 50
-	}
-	return s.trail.Find(ctx, q)
 }
 
 func yearID(y int) string { return strconv.Itoa(y) }

@@ -29,6 +29,11 @@ type Record struct {
 	Result     string    `json:"result"`
 	RequestID  string    `json:"request_id"`
 	Detail     string    `json:"detail,omitempty"`
+	// Seq, PrevHash and Hash place the record in the tamper-evident chain
+	// (chain.go); storage sets them when it appends the record.
+	Seq      int64  `json:"seq"`
+	PrevHash string `json:"prev_hash"`
+	Hash     string `json:"hash"`
 }
 
 // Query filters the audit trail; zero fields do not filter.

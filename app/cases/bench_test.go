@@ -13,7 +13,7 @@ import (
 
 // The Apply benchmark of issue #2: cases.Service.Act of a cheap action
 // against a bare single-row INSERT through the same GORM handle, in the same
-// run, so that the README can give Apply as a ratio. Run by bench/apply.sh.
+// run, so that docs/benchmarks.md can give Apply as a ratio. Run by bench/apply.sh.
 
 func benchFixture(b *testing.B) *fixture {
 	b.Helper()

@@ -12,16 +12,17 @@ const (
 	RoleLiaison    Role = "liaison"
 	RoleSupervisor Role = "supervisor"
 	RoleAdmin      Role = "admin"
+	RoleAuditor    Role = "auditor"
 	RoleHotline    Role = "hotline"
 )
 
 // StaffRoles are the roles a staff account may have.
-var StaffRoles = []Role{RoleClerk, RoleSpecialist, RoleHead, RoleLiaison, RoleSupervisor, RoleAdmin}
+var StaffRoles = []Role{RoleClerk, RoleSpecialist, RoleHead, RoleLiaison, RoleSupervisor, RoleAdmin, RoleAuditor}
 
 var roleLabels = map[Role]string{
 	RoleEnterprise: "企业", RoleClerk: "窗口人员", RoleSpecialist: "帮办代办专员",
 	RoleHead: "中心负责人", RoleLiaison: "审批部门联络员", RoleSupervisor: "市政务服务数据管理局",
-	RoleAdmin: "系统管理员", RoleHotline: "2135热线",
+	RoleAdmin: "系统管理员", RoleAuditor: "安全审计员", RoleHotline: "2135热线",
 }
 
 // Label is the Chinese name of the role.

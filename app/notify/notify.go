@@ -7,7 +7,7 @@
 // Each row is claimed by a conditional UPDATE with a token and an expiry, so
 // several instances on one database send each notification once.
 //
-// See README.md for the events, the channels, the retry schedule and the
+// See docs/notifications.md for the events, the channels, the retry schedule and the
 // configuration of template ids.
 package notify
 

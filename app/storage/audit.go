@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"strconv"
 	"time"
 
 	"gorm.io/gorm"
@@ -9,31 +10,135 @@ import (
 	"sunshine/app/audit"
 )
 
-// Audit implements audit.Store: append and read, nothing else.
+// Audit implements audit.Store and audit.ChainStore: append, read, verify
+// and purge, no update.
 type Audit struct{ db *DB }
 
 // Audit returns the audit store.
 func (db *DB) Audit() *Audit { return &Audit{db: db} }
 
-var _ audit.Store = (*Audit)(nil)
+var (
+	_ audit.Store      = (*Audit)(nil)
+	_ audit.ChainStore = (*Audit)(nil)
+)
 
 // Append stores a record.
 func (a *Audit) Append(ctx context.Context, r *audit.Record) error {
 	return appendAudit(a.db.W.WithContext(ctx), r)
 }
 
+// chainRow is the one row of audit_chain: the head of the chain and the
+// anchor left by the last purge.
+type chainRow struct {
+	ID         int
+	Seq        int64
+	Hash       string
+	AnchorSeq  int64
+	AnchorHash string
+}
+
+func (chainRow) TableName() string { return "audit_chain" }
+
+// inTx runs fn in tx when tx is already a transaction, else in a new one.
+func inTx(tx *gorm.DB, fn func(tx *gorm.DB) error) error {
+	if _, ok := tx.Statement.ConnPool.(gorm.TxCommitter); ok {
+		return fn(tx)
+	}
+	return tx.Transaction(fn)
+}
+
+// lockChain takes the chain head for the rest of the transaction and
+// returns it. The UPDATE comes first so that the row lock is taken before
+// the head is read: two instances on MySQL (or TiDB, which has no SKIP
+// LOCKED but does lock on UPDATE) then append one after the other, never
+// both after the same record. SQLite has one writer anyway.
+func lockChain(tx *gorm.DB) (*chainRow, error) {
+	if err := tx.Exec("UPDATE audit_chain SET seq = seq WHERE id = 1").Error; err != nil {
+		return nil, err
+	}
+	var head chainRow
+	if err := tx.Take(&head, "id = ?", 1).Error; err != nil {
+		return nil, err
+	}
+	return &head, nil
+}
+
+// appendAudit appends r to the chain in tx (or in a transaction of its own):
+// it takes the chain head, computes the record's hash over the previous one
+// and moves the head, so the record and the head commit or roll back
+// together with the caller's change. Callers append audit records as the
+// last write of their transaction: the chain head is locked until commit.
 func appendAudit(tx *gorm.DB, r *audit.Record) error {
 	if r.At.IsZero() {
-		r.At = time.Now().UTC()
+		r.At = time.Now()
 	}
-	row := &auditRow{At: r.At.UTC(), ActorID: r.ActorID, ActorRole: r.ActorRole, ActorName: r.ActorName,
-		IP: r.IP, Action: r.Action, ObjectType: r.ObjectType, ObjectID: r.ObjectID, Result: r.Result,
-		RequestID: r.RequestID, Detail: truncate(r.Detail, 2000)}
-	if err := tx.Create(row).Error; err != nil {
+	r.At = audit.Canonical(r.At)
+	r.Detail = truncate(r.Detail, 2000)
+	err := inTx(tx, func(tx *gorm.DB) error {
+		head, err := lockChain(tx)
+		if err != nil {
+			return err
+		}
+		return chainOne(tx, head, r)
+	})
+	if err != nil {
 		return translate(err, "审计记录")
 	}
-	r.ID = row.ID
 	return nil
+}
+
+// chainOne inserts r as the record after head and moves the head.
+func chainOne(tx *gorm.DB, head *chainRow, r *audit.Record) error {
+	r.Seq, r.PrevHash = head.Seq+1, head.Hash
+	r.Hash = audit.ChainHash(r.PrevHash, r)
+	seq := r.Seq
+	row := &auditRow{At: r.At, ActorID: r.ActorID, ActorRole: r.ActorRole, ActorName: r.ActorName,
+		IP: r.IP, Action: r.Action, ObjectType: r.ObjectType, ObjectID: r.ObjectID, Result: r.Result,
+		RequestID: r.RequestID, Detail: r.Detail, Seq: &seq, PrevHash: r.PrevHash, Hash: r.Hash}
+	if err := tx.Create(row).Error; err != nil {
+		return err
+	}
+	r.ID = row.ID
+	head.Seq, head.Hash = r.Seq, r.Hash
+	return tx.Exec("UPDATE audit_chain SET seq = ?, hash = ? WHERE id = 1", head.Seq, head.Hash).Error
+}
+
+// sealAudit chains the records written before migration 100 (seq NULL), in
+// id order, a batch per transaction. Called by Migrate; a no-op afterwards.
+func (db *DB) sealAudit(ctx context.Context) error {
+	for {
+		n := 0
+		err := db.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			var rows []auditRow
+			if err := tx.Where("seq IS NULL").Order("id").Limit(500).Find(&rows).Error; err != nil {
+				return err
+			}
+			if n = len(rows); n == 0 {
+				return nil
+			}
+			head, err := lockChain(tx)
+			if err != nil {
+				return err
+			}
+			for i := range rows {
+				r := rows[i].toRecord()
+				r.Seq, r.PrevHash = head.Seq+1, head.Hash
+				r.Hash = audit.ChainHash(r.PrevHash, &r)
+				if err := tx.Model(&auditRow{}).Where("id = ?", r.ID).
+					Updates(map[string]any{"seq": r.Seq, "prev_hash": r.PrevHash, "hash": r.Hash}).Error; err != nil {
+					return err
+				}
+				head.Seq, head.Hash = r.Seq, r.Hash
+			}
+			return tx.Exec("UPDATE audit_chain SET seq = ?, hash = ? WHERE id = 1", head.Seq, head.Hash).Error
+		})
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return nil
+		}
+	}
 }
 
 // Find lists records newest first.
@@ -56,7 +161,7 @@ func (a *Audit) Find(ctx context.Context, q audit.Query) ([]audit.Record, error)
 	if q.Before > 0 {
 		tx = tx.Where("id < ?", q.Before)
 	}
-	if q.Limit <= 0 || q.Limit > 500 {
+	if q.Limit <= 0 || q.Limit > 1000 {
 		q.Limit = 100
 	}
 	var rows []auditRow
@@ -64,13 +169,87 @@ func (a *Audit) Find(ctx context.Context, q audit.Query) ([]audit.Record, error)
 		return nil, translate(err, "审计记录")
 	}
 	out := make([]audit.Record, len(rows))
-	for i, r := range rows {
-		out[i] = audit.Record{ID: r.ID, At: r.At, ActorID: r.ActorID, ActorRole: r.ActorRole, ActorName: r.ActorName,
-			IP: r.IP, Action: r.Action, ObjectType: r.ObjectType, ObjectID: r.ObjectID, Result: r.Result,
-			RequestID: r.RequestID, Detail: r.Detail}
+	for i := range rows {
+		out[i] = rows[i].toRecord()
 	}
 	return out, nil
 }
+
+// ChainState returns the anchor and the head of the chain.
+func (a *Audit) ChainState(ctx context.Context) (audit.Anchor, audit.Head, error) {
+	var c chainRow
+	if err := a.db.R.WithContext(ctx).Take(&c, "id = ?", 1).Error; err != nil {
+		return audit.Anchor{}, audit.Head{}, translate(err, "审计链")
+	}
+	return audit.Anchor{Seq: c.AnchorSeq, Hash: c.AnchorHash}, audit.Head{Seq: c.Seq, Hash: c.Hash}, nil
+}
+
+// ChainRange returns up to limit records with after < seq <= upto, in seq
+// order.
+func (a *Audit) ChainRange(ctx context.Context, after, upto int64, limit int) ([]audit.Record, error) {
+	var rows []auditRow
+	if err := a.db.R.WithContext(ctx).Where("seq > ? AND seq <= ?", after, upto).Order("seq").Limit(limit).
+		Find(&rows).Error; err != nil {
+		return nil, translate(err, "审计记录")
+	}
+	out := make([]audit.Record, len(rows))
+	for i := range rows {
+		out[i] = rows[i].toRecord()
+	}
+	return out, nil
+}
+
+// Purge removes the oldest records, all of them older than before, in one
+// transaction that holds the chain head: it cuts the chain just before the
+// first record at or after before (so nothing younger goes, even when the
+// clocks of several instances disagree), moves the anchor to the last
+// removed record and appends rec (the purge's own record) to the chain.
+// It returns how many records were removed and the new anchor.
+func (a *Audit) Purge(ctx context.Context, before time.Time, rec *audit.Record) (int64, audit.Anchor, error) {
+	var removed int64
+	var anchor audit.Anchor
+	err := a.db.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		head, err := lockChain(tx)
+		if err != nil {
+			return err
+		}
+		anchor = audit.Anchor{Seq: head.AnchorSeq, Hash: head.AnchorHash}
+		var firstYoung struct{ Seq *int64 }
+		if err := tx.Model(&auditRow{}).Select("MIN(seq) AS seq").Where("at >= ?", before.UTC()).
+			Scan(&firstYoung).Error; err != nil {
+			return err
+		}
+		cut := head.Seq
+		if firstYoung.Seq != nil {
+			cut = *firstYoung.Seq - 1
+		}
+		if cut > head.AnchorSeq {
+			var last auditRow
+			if err := tx.Take(&last, "seq = ?", cut).Error; err != nil {
+				return err
+			}
+			res := tx.Where("seq <= ?", cut).Delete(&auditRow{})
+			if res.Error != nil {
+				return res.Error
+			}
+			removed = res.RowsAffected
+			anchor = audit.Anchor{Seq: cut, Hash: last.Hash}
+			if err := tx.Exec("UPDATE audit_chain SET anchor_seq = ?, anchor_hash = ? WHERE id = 1",
+				anchor.Seq, anchor.Hash).Error; err != nil {
+				return err
+			}
+		}
+		rec.Detail = truncate(rec.Detail+" removed="+itoa(removed)+" anchor_seq="+itoa(anchor.Seq), 2000)
+		rec.At = audit.Canonical(rec.At)
+		return chainOne(tx, head, rec)
+	})
+	if err != nil {
+		return 0, audit.Anchor{}, translate(err, "审计记录")
+	}
+	return removed, anchor, nil
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 func truncate(s string, n int) string {
 	r := []rune(s)

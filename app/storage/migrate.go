@@ -57,7 +57,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 		// every version applied (and a failed step leaves nothing behind).
 		run = func(fn func(*gorm.DB) error) error { return db.W.WithContext(ctx).Transaction(fn) }
 	}
-	return run(func(conn *gorm.DB) error {
+	err := run(func(conn *gorm.DB) error {
 		if db.Dialect == MySQL {
 			var got int
 			if err := conn.Raw("SELECT GET_LOCK('sunshine_migrate', 60)").Scan(&got).Error; err != nil || got != 1 {
@@ -96,6 +96,14 @@ func (db *DB) Migrate(ctx context.Context) error {
 		}
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	// Records written before the audit chain existed are chained once.
+	if err := db.sealAudit(ctx); err != nil {
+		return fmt.Errorf("chain the audit records: %w", err)
+	}
+	return nil
 }
 
 // SchemaVersion returns the highest applied migration.

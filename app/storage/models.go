@@ -3,6 +3,7 @@ package storage
 import (
 	"time"
 
+	"sunshine/app/audit"
 	"sunshine/app/casework"
 )
 
@@ -98,9 +99,22 @@ type auditRow struct {
 	Result     string
 	RequestID  string
 	Detail     string
+	Seq        *int64 // nil only for records written before migration 100, until Migrate chains them
+	PrevHash   string
+	Hash       string
 }
 
 func (auditRow) TableName() string { return "audit_records" }
+
+func (r *auditRow) toRecord() audit.Record {
+	out := audit.Record{ID: r.ID, At: r.At, ActorID: r.ActorID, ActorRole: r.ActorRole, ActorName: r.ActorName,
+		IP: r.IP, Action: r.Action, ObjectType: r.ObjectType, ObjectID: r.ObjectID, Result: r.Result,
+		RequestID: r.RequestID, Detail: r.Detail, PrevHash: r.PrevHash, Hash: r.Hash}
+	if r.Seq != nil {
+		out.Seq = *r.Seq
+	}
+	return out
+}
 
 type holidayRow struct {
 	Date   string `gorm:"primaryKey"`

@@ -12,17 +12,20 @@ import (
 )
 
 type staffRow struct {
-	ID           int64
-	Username     string
-	PasswordHash string
-	Role         string
-	Name         string
-	Department   string
-	WecomUserid  string `gorm:"column:wecom_userid"`
-	Phone        string
-	Disabled     bool
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	ID                 int64
+	Username           string
+	PasswordHash       string
+	Role               string
+	Name               string
+	Department         string
+	WecomUserid        string `gorm:"column:wecom_userid"`
+	Phone              string
+	Disabled           bool
+	MustChangePassword bool
+	TOTPSecret         string     `gorm:"column:totp_secret"`
+	TOTPEnabledAt      *time.Time `gorm:"column:totp_enabled_at"`
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
 }
 
 func (staffRow) TableName() string { return "staff_users" }
@@ -30,13 +33,23 @@ func (staffRow) TableName() string { return "staff_users" }
 func (r *staffRow) toStaff() *accounts.Staff {
 	return &accounts.Staff{ID: r.ID, Username: r.Username, PasswordHash: r.PasswordHash, Role: casework.Role(r.Role),
 		Name: r.Name, Department: r.Department, WecomUserID: r.WecomUserid, Phone: r.Phone, Disabled: r.Disabled,
+		MustChangePassword: r.MustChangePassword, TOTPSecret: r.TOTPSecret, TOTPEnabledAt: r.TOTPEnabledAt,
 		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
 }
 
 func toStaffRow(s *accounts.Staff) *staffRow {
 	return &staffRow{ID: s.ID, Username: s.Username, PasswordHash: s.PasswordHash, Role: string(s.Role), Name: s.Name,
 		Department: s.Department, WecomUserid: s.WecomUserID, Phone: s.Phone, Disabled: s.Disabled,
+		MustChangePassword: s.MustChangePassword, TOTPSecret: s.TOTPSecret, TOTPEnabledAt: utcPtr(s.TOTPEnabledAt),
 		CreatedAt: s.CreatedAt.UTC(), UpdatedAt: s.UpdatedAt.UTC()}
+}
+
+func utcPtr(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
 }
 
 // Staff implements accounts.StaffStore.
@@ -77,12 +90,14 @@ func (s *Staff) StaffByUsername(ctx context.Context, username string) (*accounts
 
 // staffColumns are the columns UpdateStaff may write.
 var staffColumns = map[string]bool{"password_hash": true, "role": true, "name": true, "department": true,
-	"wecom_userid": true, "phone": true, "disabled": true}
+	"wecom_userid": true, "phone": true, "disabled": true, "must_change_password": true, "totp_secret": true,
+	"totp_enabled_at": true}
 
 // UpdateStaff saves the named columns (all mutable ones when none is named).
 func (s *Staff) UpdateStaff(ctx context.Context, u *accounts.Staff, columns ...string) error {
 	if len(columns) == 0 {
-		columns = []string{"password_hash", "role", "name", "department", "wecom_userid", "phone", "disabled"}
+		columns = []string{"password_hash", "role", "name", "department", "wecom_userid", "phone", "disabled",
+			"must_change_password"}
 	}
 	for _, c := range columns {
 		if !staffColumns[c] {
@@ -117,4 +132,60 @@ func (s *Staff) ListStaff(ctx context.Context, role casework.Role) ([]accounts.S
 		out[i] = *rows[i].toStaff()
 	}
 	return out, nil
+}
+
+// CountEnabled counts the enabled accounts of a role.
+func (s *Staff) CountEnabled(ctx context.Context, role casework.Role) (int64, error) {
+	var n int64
+	if err := s.db.R.WithContext(ctx).Model(&staffRow{}).Where("role = ? AND disabled = ?", string(role), false).
+		Count(&n).Error; err != nil {
+		return 0, translate(err, "用户")
+	}
+	return n, nil
+}
+
+type recoveryCodeRow struct {
+	ID        int64
+	StaffID   int64
+	CodeHash  string
+	UsedAt    *time.Time
+	CreatedAt time.Time
+}
+
+func (recoveryCodeRow) TableName() string { return "staff_recovery_codes" }
+
+// ReplaceRecoveryCodes replaces the account's recovery codes (hashes) in
+// one transaction.
+func (s *Staff) ReplaceRecoveryCodes(ctx context.Context, staffID int64, hashes []string, now time.Time) error {
+	err := s.db.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Where("staff_id = ?", staffID).Delete(&recoveryCodeRow{}).Error; err != nil {
+			return err
+		}
+		for _, h := range hashes {
+			if err := tx.Create(&recoveryCodeRow{StaffID: staffID, CodeHash: h, CreatedAt: now.UTC()}).Error; err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return translate(err, "恢复码")
+}
+
+// UseRecoveryCode spends an unused code; false when there is none with
+// this hash. The conditional update makes two concurrent uses of one code
+// succeed once.
+func (s *Staff) UseRecoveryCode(ctx context.Context, staffID int64, hash string, now time.Time) (bool, error) {
+	res := s.db.W.WithContext(ctx).Model(&recoveryCodeRow{}).
+		Where("staff_id = ? AND code_hash = ? AND used_at IS NULL", staffID, hash).Update("used_at", now.UTC())
+	if res.Error != nil {
+		return false, translate(res.Error, "恢复码")
+	}
+	return res.RowsAffected == 1, nil
+}
+
+// UnusedRecoveryCodes counts the account's unused codes.
+func (s *Staff) UnusedRecoveryCodes(ctx context.Context, staffID int64) (int64, error) {
+	var n int64
+	err := s.db.R.WithContext(ctx).Model(&recoveryCodeRow{}).Where("staff_id = ? AND used_at IS NULL", staffID).Count(&n).Error
+	return n, translate(err, "恢复码")
 }

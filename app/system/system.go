@@ -16,6 +16,7 @@ import (
 
 	"sunshine/app/accounts"
 	"sunshine/app/admin"
+	"sunshine/app/audit"
 	"sunshine/app/calendar"
 	"sunshine/app/cases"
 	"sunshine/app/consult"
@@ -53,6 +54,9 @@ type Options struct {
 	// KeyPrefix, when set, prefixes the Redis keys of the services that
 	// take one (tests sharing a Redis keep apart with it).
 	KeyPrefix string
+	// BcryptCost hashes the passwords staff set themselves (zero: the
+	// default; tests that are not about bcrypt use the minimum).
+	BcryptCost int
 }
 
 // WeChat is the process's WeChat client and, in simulator mode, the
@@ -86,7 +90,10 @@ type System struct {
 	Consult   *consult.Service
 	Followups *followup.Service
 	Admin     *admin.Service
-	WeChat    *WeChat
+	// Trail is the auditor's audit log (query, export) and the chain's
+	// verification and purge.
+	Trail  *audit.Service
+	WeChat *WeChat
 	// Push verifies the signed pushes WeChat sends to /wechat/push.
 	Push *wechat.PushVerifier
 
@@ -207,7 +214,9 @@ func (s *System) build(o Options) error {
 	s.Matters = matters.New(db.Matters(), s.Cases, db.Audit(), now, log)
 	s.Stats = stats.New(db.Stats(), s.Calendar, db.Audit(), now, log)
 	s.Accounts = accounts.NewService(accounts.Options{Store: db.Staff(), Sessions: s.Sessions, KV: s.KV,
-		Audit: db.Audit(), Now: now, Log: log})
+		Audit: db.Audit(), Now: now, Log: log, TwoFactor: accounts.TwoFactorPolicy(cfg.StaffTwoFactor),
+		SecretKey: cfg.AttachmentKey, BcryptCost: o.BcryptCost})
+	s.Trail = audit.NewService(db.Audit(), db.Audit(), now, log)
 	s.Consult = consult.New(db.Consultations(), s.Cases, db.Audit(), now, log)
 	s.Followups = followup.New(db.Followups(), db.Audit(), now, log)
 	s.Admin = admin.New(db.Holidays(), s.Calendar, db.Audit(), now, log)

@@ -38,6 +38,7 @@ var demoStaff = []demoUser{
 	{"liaison_zrzy", "何海燕", casework.RoleLiaison, "市自然资源局", "hehaiyan", ""},
 	{"liaison_zjj", "谢文斌", casework.RoleLiaison, "市住房和城乡建设局", "xiewenbin", ""},
 	{"supervisor", "杨振宇", casework.RoleSupervisor, "", "", ""},
+	{"auditor", "周安琪", casework.RoleAuditor, "", "", ""},
 }
 
 // demo loads the demo data set: staff of every role, three enterprises and

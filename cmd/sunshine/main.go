@@ -19,7 +19,11 @@ func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
-func run(args []string, stdout, stderr io.Writer) int {
+// run runs a command with the process's standard input.
+func run(args []string, stdout, stderr io.Writer) int { return runWith(args, os.Stdin, stdout, stderr) }
+
+// runWith runs a command; stdin is where `user add` reads the password.
+func runWith(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	cfg, err := config.Load(nil)
 	if err != nil {
@@ -39,7 +43,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "migrate":
 		err = migrate(ctx, cfg, log)
 	case "user":
-		err = userCmd(ctx, cfg, log, args, stdout)
+		err = userCmd(ctx, cfg, log, args, stdin, stdout, stderr)
+	case "audit":
+		err = auditCmd(ctx, cfg, log, args, stdout)
 	case "demo":
 		err = demo(ctx, cfg, log, stdout)
 	case "healthcheck":
@@ -63,9 +69,13 @@ const usage = `usage: sunshine [command]
 commands:
   serve      start the HTTP service (default)
   migrate    apply database migrations and seed the holiday calendar
-  user add   --username U --password P --role ROLE --name NAME [--department D] [--wecom-userid W] [--phone P]
+  user add   --username U --role ROLE --name NAME [--department D] [--wecom-userid W] [--phone P]
+             the password is read from standard input (first line), or from SUNSHINE_USER_PASSWORD
+             ROLE: clerk | specialist | head | liaison | supervisor | admin | auditor
+  audit verify               walk the audit hash chain; exit 1 naming the first broken record
+  audit purge --before DATE  remove audit records older than DATE (at least 180 days ago)
   demo       load a realistic demo data set and print the demo logins
   healthcheck  exit 0 when the local service answers /healthz (for containers)
 
-configuration: SUNSHINE_* environment variables (see README.md)
+configuration: SUNSHINE_* environment variables (see docs/configuration.md)
 `

@@ -24,6 +24,13 @@ var publicRoutes = map[string][]int{
 	// Logins read their credentials from a JSON body: an empty one is refused.
 	"POST /api/staff/v1/login": {400, 415, 422},
 	"POST /api/mp/v1/login":    {400, 415, 422},
+	// The staff login's later steps carry the challenge of POST /login in
+	// their JSON body (docs/security.md).
+	"POST /api/staff/v1/login/totp":          {400, 401, 415, 422},
+	"POST /api/staff/v1/login/enrol":         {400, 401, 415, 422},
+	"POST /api/staff/v1/login/enrol/qr.png":  {400, 401, 415, 422},
+	"POST /api/staff/v1/login/enrol/confirm": {400, 401, 415, 422},
+	"POST /api/staff/v1/login/password":      {400, 401, 415, 422},
 	// The description of the mini-program API.
 	"GET /api/mp/v1/openapi.json": {200},
 	// Signed by the hotline system / WeChat: unsigned requests are refused.

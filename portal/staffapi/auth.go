@@ -70,9 +70,42 @@ type loginResponse struct {
 	Token     string    `json:"token"`
 	ExpiresAt time.Time `json:"expires_at"`
 	User      userJSON  `json:"user"`
+	// RecoveryCodes are shown once, after an enrolment at login.
+	RecoveryCodes []string `json:"recovery_codes,omitempty"`
 }
 
-// login is POST /login {username, password} → {token, expires_at, user}.
+// stepResponse is a login that needs another step: second_factor is
+// "totp" (POST /login/totp) or "enrol" (POST /login/enrol, then
+// /login/enrol/confirm); password_change is true when a new password is
+// due (POST /login/password). next names the step either way.
+type stepResponse struct {
+	Next           string `json:"next"`
+	SecondFactor   string `json:"second_factor,omitempty"`
+	PasswordChange bool   `json:"password_change,omitempty"`
+	Challenge      string `json:"challenge"`
+}
+
+// answerLogin answers a login call: a session, or the next step.
+func answerLogin(c *fiber.Ctx, res *accounts.LoginResult) error {
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	if res.Next != "" {
+		out := stepResponse{Next: res.Next, Challenge: res.Challenge}
+		if res.Next == accounts.StepPassword {
+			out.PasswordChange = true
+		} else {
+			out.SecondFactor = res.Next
+		}
+		return c.JSON(out)
+	}
+	return c.JSON(loginResponse{Token: res.Token, ExpiresAt: res.ExpiresAt.UTC(), User: toUserJSON(res.User),
+		RecoveryCodes: res.RecoveryCodes})
+}
+
+func clientIP(c *fiber.Ctx) string { return audit.RequestFrom(c.UserContext()).IP }
+
+// login is POST /login {username, password} → {token, expires_at, user},
+// or {next, second_factor | password_change, challenge} when the login
+// needs another step (no session yet).
 func (h *handlers) login(c *fiber.Ctx) error {
 	if h.d.Accounts == nil {
 		return unavailableService(c)
@@ -88,8 +121,7 @@ func (h *handlers) login(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.JSON(loginResponse{Token: res.Token, ExpiresAt: res.ExpiresAt.UTC(), User: toUserJSON(res.User)})
+	return answerLogin(c, res)
 }
 
 // logout is POST /logout: the session of the token ends → 204.

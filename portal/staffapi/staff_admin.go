@@ -1,6 +1,7 @@
 package staffapi
 
 import (
+	"bytes"
 	"strconv"
 	"strings"
 	"time"
@@ -127,26 +128,47 @@ type auditJSON struct {
 	Result     string    `json:"result"`
 	RequestID  string    `json:"request_id"`
 	Detail     string    `json:"detail"`
+	Seq        int64     `json:"seq"`
+	PrevHash   string    `json:"prev_hash"`
+	Hash       string    `json:"hash"`
 }
 
 func toAuditJSON(r audit.Record) auditJSON {
 	return auditJSON{ID: r.ID, At: r.At.UTC(), ActorID: r.ActorID, ActorRole: r.ActorRole, ActorName: r.ActorName,
 		IP: r.IP, Action: r.Action, ObjectType: r.ObjectType, ObjectID: r.ObjectID, Result: r.Result,
-		RequestID: r.RequestID, Detail: r.Detail}
+		RequestID: r.RequestID, Detail: r.Detail, Seq: r.Seq, PrevHash: r.PrevHash, Hash: r.Hash}
 }
 
 // auditQuery is GET /audit?from=&to=&actor_id=&action=&object_type=
-// &object_id=&result=&before=&cursor=&limit= (admin).
+// &object_id=&result=&before=&cursor=&limit= (auditor; the query is audited).
 func (h *handlers) auditQuery(c *fiber.Ctx) error {
 	q, limit, err := parseAuditQuery(c)
 	if err != nil {
 		return err
 	}
-	list, err := h.d.Admin.AuditLog(c.UserContext(), viewerOf(c).Actor, q)
+	list, err := h.d.Trail.Query(c.UserContext(), viewerOf(c).Actor, q)
 	if err != nil {
 		return err
 	}
 	return c.JSON(page(list, limit, func(r audit.Record) int64 { return r.ID }, toAuditJSON))
+}
+
+// auditExport is GET /audit/export.csv with the filters of /audit
+// (auditor; the export is audited): a CSV attachment, newest first, at most
+// audit.ExportLimit records.
+func (h *handlers) auditExport(c *fiber.Ctx) error {
+	q, _, err := parseAuditQuery(c)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if _, err := h.d.Trail.Export(c.UserContext(), viewerOf(c).Actor, q, &buf); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="audit-`+h.d.Now().UTC().Format("20060102-150405")+`.csv"`)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Send(buf.Bytes())
 }
 
 func parseAuditQuery(c *fiber.Ctx) (audit.Query, int, error) {

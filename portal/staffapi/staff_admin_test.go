@@ -102,7 +102,7 @@ func TestAuditQuery(t *testing.T) {
 	f := newStaffFixture(t)
 	c := f.submit()
 	f.login(f.username("head"), "wrong-password1")
-	admin := f.token("admin")
+	admin := f.token("auditor") // 三员分立: the auditor reads the log, the admin does not
 	type rec struct {
 		ID        int64  `json:"id"`
 		Action    string `json:"action"`
@@ -153,12 +153,17 @@ func TestAuditQuery(t *testing.T) {
 	}
 	f.fail("GET", "/api/staff/v1/audit?from=yesterday", admin, nil, 400)
 	f.fail("GET", "/api/staff/v1/audit?actor_id=-1", admin, nil, 400)
-	for _, who := range []string{"clerk", "head", "supervisor", "specA"} {
+	for _, who := range []string{"clerk", "head", "supervisor", "specA", "admin"} {
 		f.fail("GET", "/api/staff/v1/audit", f.token(who), nil, 403)
+		f.fail("GET", "/api/staff/v1/audit/export.csv", f.token(who), nil, 403)
 	}
-	// The denials were audited too.
+	// The denials were audited too, and so were the auditor's own queries.
 	f.call("GET", "/api/staff/v1/audit?action=audit.query&result=denied", admin, nil, 200, &list)
-	if len(list.Items) != 4 {
-		t.Errorf("denied audit queries recorded = %d", len(list.Items))
+	if len(list.Items) != 5 {
+		t.Errorf("denied audit queries recorded = %d, want 5", len(list.Items))
+	}
+	f.call("GET", "/api/staff/v1/audit?action=audit.query&result=ok", admin, nil, 200, &list)
+	if len(list.Items) < 7 || list.Items[0].ActorID != f.users["auditor"].ID {
+		t.Errorf("the auditor's queries recorded = %+v", list.Items)
 	}
 }

@@ -223,12 +223,12 @@ func TestPasswordResetEndsSessionsAndLiftsLock(t *testing.T) {
 	if status, _ := f.login(f.username("clerk"), staffPassword); status != 429 {
 		t.Fatalf("not locked: %d", status)
 	}
-	f.call("POST", userPath(f.users["clerk"].ID, "/password"), f.token("admin"), map[string]any{"password": "NewPassw0rd"}, 204, nil)
+	f.call("POST", userPath(f.users["clerk"].ID, "/password"), f.token("admin"), map[string]any{"password": "NewPassw0rd9"}, 204, nil)
 	f.fail("GET", "/api/staff/v1/me", tok, nil, 401)
 	if status, _ := f.login(f.username("clerk"), staffPassword); status != 401 {
 		t.Fatalf("old password: %d", status)
 	}
-	if status, e := f.login(f.username("clerk"), "NewPassw0rd"); status != 200 {
+	if status, e := f.login(f.username("clerk"), "NewPassw0rd9"); status != 200 {
 		t.Fatalf("new password: %d %+v", status, e)
 	}
 }

@@ -83,14 +83,18 @@ type staffFixture struct {
 // monday0900 is 2026-03-02 09:00 China time: no holiday for weeks.
 var monday0900 = time.Date(2026, 3, 2, 9, 0, 0, 0, casework.ChinaTime)
 
-func newStaffFixture(t *testing.T) *staffFixture {
+func newStaffFixture(t *testing.T) *staffFixture { t.Helper(); return newStaffFixtureWith(t, nil) }
+
+// newStaffFixtureWith is newStaffFixture with configuration variables
+// (SUNSHINE_STAFF_2FA …).
+func newStaffFixtureWith(t *testing.T, env map[string]string) *staffFixture {
 	t.Helper()
 	f := &staffFixture{t: t, clk: &staffClock{t: monday0900}, logs: &syncBuffer{},
 		ip:     fmt.Sprintf("10.%d.%d.%d", rand.IntN(250)+1, rand.IntN(250)+1, rand.IntN(250)+1),
 		suffix: fmt.Sprintf("%06x", rand.IntN(1<<24)), nextID: rand.Int64N(1<<40) + 1<<20,
 		users: map[string]*accounts.Staff{}, tokens: map[string]string{}}
 	log := slog.New(slog.NewJSONHandler(f.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	f.sys = systemtest.New(t, systemtest.Options{Now: f.clk.now, Log: log})
+	f.sys = systemtest.New(t, systemtest.Options{Now: f.clk.now, Log: log, Env: env})
 	f.db, f.cal = f.sys.DB, f.sys.Calendar
 	p := staffapi.New(staffapi.DepsOf(f.sys))
 	root := fiber.New()
@@ -116,6 +120,7 @@ func newStaffFixture(t *testing.T) *staffFixture {
 		{"specA", casework.RoleSpecialist, ""}, {"specB", casework.RoleSpecialist, ""},
 		{"liaison", casework.RoleLiaison, "市自然资源局"}, {"liaisonB", casework.RoleLiaison, "市住房和城乡建设局"},
 		{"supervisor", casework.RoleSupervisor, ""}, {"admin", casework.RoleAdmin, ""},
+		{"auditor", casework.RoleAuditor, ""},
 	} {
 		f.addUser(u.name, u.role, u.dept)
 	}

@@ -14,7 +14,7 @@ import (
 // token, password or full phone number may appear.
 func TestLogsHoldNoSecrets(t *testing.T) {
 	f := newStaffFixture(t)
-	secrets := []string{staffPassword, "wrong-password1", "Start1234", "NewPassw0rd",
+	secrets := []string{staffPassword, "wrong-password1", "Start12345", "NewPassw0rd9",
 		"13800138000", "13900139000", "13912345678", "13700001111", "13655556666"}
 
 	f.login(f.username("specB"), "wrong-password1")
@@ -26,9 +26,9 @@ func TestLogsHoldNoSecrets(t *testing.T) {
 	var created struct {
 		ID int64 `json:"id"`
 	}
-	f.call("POST", "/api/staff/v1/users", admin, map[string]any{"username": "logtest." + f.suffix, "password": "Start1234",
+	f.call("POST", "/api/staff/v1/users", admin, map[string]any{"username": "logtest." + f.suffix, "password": "Start12345",
 		"role": "clerk", "name": "日志测试", "phone": "13700001111"}, 201, &created)
-	f.call("POST", userPath(created.ID, "/password"), admin, map[string]any{"password": "NewPassw0rd"}, 204, nil)
+	f.call("POST", userPath(created.ID, "/password"), admin, map[string]any{"password": "NewPassw0rd9"}, 204, nil)
 	f.call("POST", userPath(created.ID, "/disable"), admin, nil, 200, nil)
 
 	c := f.caseAt(casework.Delivered)

@@ -13,6 +13,7 @@ import (
 var staffUsers = map[casework.Role]string{
 	casework.RoleClerk: "clerk", casework.RoleSpecialist: "specA", casework.RoleHead: "head",
 	casework.RoleLiaison: "liaison", casework.RoleSupervisor: "supervisor", casework.RoleAdmin: "admin",
+	casework.RoleAuditor: "auditor",
 }
 
 // fromStatus picks a status the action may start from that the staff API

@@ -9,13 +9,24 @@ const staffJSONLimit = 1 << 20
 // staffRoutes registers /api/staff/v1. POST /login is public; every route
 // registered after it under the prefix — also by other files, as long as
 // routes() calls them after staffRoutes — runs behind requireStaff and can
-// read the caller with staffOf / viewerOf. Documented in README.md (Staff API).
+// read the caller with staffOf / viewerOf. Documented in docs/staff-api.md.
 func (h *handlers) staffRoutes(app *fiber.App) {
 	api := app.Group("/api/staff/v1", staffContext, jsonBodyLimit(staffJSONLimit))
 	api.Post("/login", h.login)
+	// The steps after the password (security.go): the challenge from
+	// POST /login is their credential.
+	api.Post("/login/totp", h.loginTOTP)
+	api.Post("/login/enrol", h.loginEnrol)
+	api.Post("/login/enrol/qr.png", h.loginEnrolQR)
+	api.Post("/login/enrol/confirm", h.loginEnrolConfirm)
+	api.Post("/login/password", h.loginPassword)
 	api.Use(h.requireStaff)
 	api.Post("/logout", h.logout)
 	api.Get("/me", h.me)
+	api.Post("/me/password", h.changeOwnPassword)
+	api.Post("/me/totp", h.startOwnTOTP)
+	api.Get("/me/totp/qr.png", h.ownTOTPQR)
+	api.Post("/me/totp/confirm", h.confirmOwnTOTP)
 
 	api.Get("/users", h.listUsers)
 	api.Post("/users", h.createUser)
@@ -24,6 +35,7 @@ func (h *handlers) staffRoutes(app *fiber.App) {
 	api.Post("/users/:id/enable", h.setDisabled(false))
 	api.Put("/users/:id/role", h.changeRole)
 	api.Post("/users/:id/password", h.resetPassword)
+	api.Post("/users/:id/totp/reset", h.resetTOTP)
 
 	if h.d.Cases != nil {
 		api.Get("/cases", h.listCases)
@@ -41,8 +53,11 @@ func (h *handlers) staffRoutes(app *fiber.App) {
 		api.Get("/followups", h.listFollowups)
 		api.Post("/followups/:id", h.completeFollowup)
 	}
-	if h.d.Admin != nil {
+	if h.d.Trail != nil {
 		api.Get("/audit", h.auditQuery)
+		api.Get("/audit/export.csv", h.auditExport)
+	}
+	if h.d.Admin != nil {
 		api.Get("/calendar/years", h.calendarYears)
 		api.Get("/calendar/status", h.calendarStatus)
 		api.Get("/calendar/:year", h.calendarYear)

@@ -13,22 +13,27 @@ import (
 // userJSON is a staff account as the API shows it: never the password
 // hash, the phone number masked.
 type userJSON struct {
-	ID          int64     `json:"id"`
-	Username    string    `json:"username"`
-	Role        string    `json:"role"`
-	RoleLabel   string    `json:"role_label"`
-	Name        string    `json:"name"`
-	Department  string    `json:"department"`
-	WecomUserID string    `json:"wecom_userid"`
-	Phone       string    `json:"phone"`
-	Disabled    bool      `json:"disabled"`
-	CreatedAt   time.Time `json:"created_at"`
-	UpdatedAt   time.Time `json:"updated_at"`
+	ID          int64  `json:"id"`
+	Username    string `json:"username"`
+	Role        string `json:"role"`
+	RoleLabel   string `json:"role_label"`
+	Name        string `json:"name"`
+	Department  string `json:"department"`
+	WecomUserID string `json:"wecom_userid"`
+	Phone       string `json:"phone"`
+	Disabled    bool   `json:"disabled"`
+	// SecondFactor is whether the account has a confirmed TOTP;
+	// MustChangePassword whether its next login must set a new password.
+	SecondFactor       bool      `json:"second_factor"`
+	MustChangePassword bool      `json:"must_change_password"`
+	CreatedAt          time.Time `json:"created_at"`
+	UpdatedAt          time.Time `json:"updated_at"`
 }
 
 func toUserJSON(u *accounts.Staff) userJSON {
 	return userJSON{ID: u.ID, Username: u.Username, Role: string(u.Role), RoleLabel: u.Role.Label(), Name: u.Name,
 		Department: u.Department, WecomUserID: u.WecomUserID, Phone: maskPhone(u.Phone), Disabled: u.Disabled,
+		SecondFactor: u.TOTPEnabled(), MustChangePassword: u.MustChangePassword,
 		CreatedAt: u.CreatedAt.UTC(), UpdatedAt: u.UpdatedAt.UTC()}
 }
 

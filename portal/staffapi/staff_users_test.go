@@ -25,7 +25,7 @@ type userList struct {
 func TestAdminCreatesAndListsUsers(t *testing.T) {
 	f := newStaffFixture(t)
 	admin := f.token("admin")
-	body := map[string]any{"username": "newspec." + f.suffix, "password": "Start1234", "role": "specialist",
+	body := map[string]any{"username": "newspec." + f.suffix, "password": "Start12345", "role": "specialist",
 		"name": "新专员", "phone": "13700001111", "wecom_userid": "newspec"}
 	var u struct {
 		ID    int64  `json:"id"`
@@ -40,7 +40,7 @@ func TestAdminCreatesAndListsUsers(t *testing.T) {
 		t.Errorf("create answer leaks phone or hash: %s", raw)
 	}
 	// The new user can log in.
-	if status, e := f.login("newspec."+f.suffix, "Start1234"); status != 200 {
+	if status, e := f.login("newspec."+f.suffix, "Start12345"); status != 200 {
 		t.Fatalf("new user login: %d %+v", status, e)
 	}
 	// A duplicate username is a conflict naming the field.
@@ -55,7 +55,7 @@ func TestAdminCreatesAndListsUsers(t *testing.T) {
 			t.Errorf("no message for %s: %v", k, e.Error.Fields)
 		}
 	}
-	e = f.fail("POST", "/api/staff/v1/users", admin, map[string]any{"username": "liaison2." + f.suffix, "password": "Start1234", "role": "liaison", "name": "联络员"}, 422)
+	e = f.fail("POST", "/api/staff/v1/users", admin, map[string]any{"username": "liaison2." + f.suffix, "password": "Start12345", "role": "liaison", "name": "联络员"}, 422)
 	if e.Error.Fields["department"] == "" {
 		t.Errorf("liaison without department: %+v", e)
 	}
@@ -83,10 +83,10 @@ func TestOnlyAdminManagesUsers(t *testing.T) {
 	target := f.users["specB"].ID
 	for _, who := range []string{"clerk", "head", "specA", "liaison", "supervisor"} {
 		tok := f.token(who)
-		f.fail("POST", "/api/staff/v1/users", tok, map[string]any{"username": "evil." + f.suffix, "password": "Start1234", "role": "admin", "name": "x"}, 403)
+		f.fail("POST", "/api/staff/v1/users", tok, map[string]any{"username": "evil." + f.suffix, "password": "Start12345", "role": "admin", "name": "x"}, 403)
 		f.fail("POST", userPath(target, "/disable"), tok, nil, 403)
 		f.fail("PUT", userPath(target, "/role"), tok, map[string]any{"role": "admin"}, 403)
-		f.fail("POST", userPath(target, "/password"), tok, map[string]any{"password": "Hacked1234"}, 403)
+		f.fail("POST", userPath(target, "/password"), tok, map[string]any{"password": "Hacked12345"}, 403)
 		f.fail("GET", userPath(target, ""), tok, nil, 403)
 	}
 	for _, who := range []string{"clerk", "specA", "liaison", "supervisor"} {

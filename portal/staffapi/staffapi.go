@@ -35,14 +35,15 @@ type Deps struct {
 	Accounts  *accounts.Service
 	Consult   *consult.Service
 	Followups *followup.Service
-	// Admin is the holiday calendar and the audit query.
+	// Admin is the holiday calendar; Trail the auditor's audit log.
 	Admin *admin.Service
+	Trail *audit.Service
 	// Audit records the printing of forms.
 	Audit audit.Store
 	// BodyLimit is the largest accepted request body in bytes.
 	BodyLimit int
 	// Files, Matters and Hotline serve the materials of cases, the
-	// department matters and the 2135 hotline intake (README.md).
+	// department matters and the 2135 hotline intake (docs/staff-api.md).
 	Files   *files.Service
 	Matters *matters.Service
 	Hotline *hotline.Service
@@ -60,7 +61,7 @@ type Deps struct {
 // DepsOf takes every service the staff API uses from the composition root.
 func DepsOf(s *system.System) Deps {
 	return Deps{Log: s.Log, Now: s.Now, Cases: s.Cases, Accounts: s.Accounts, Consult: s.Consult,
-		Followups: s.Followups, Admin: s.Admin, Audit: s.DB.Audit(),
+		Followups: s.Followups, Admin: s.Admin, Trail: s.Trail, Audit: s.DB.Audit(),
 		BodyLimit: (s.Config.MaxUploadMB + 1) << 20, Files: s.Files, Matters: s.Matters, Hotline: s.Hotline,
 		Members: s.Members, Notify: s.Notify, Stats: s.Stats}
 }

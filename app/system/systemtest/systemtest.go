@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/crypto/bcrypt"
+
 	"sunshine/app/kv"
 	"sunshine/app/kv/kvtest"
 	"sunshine/app/storage"
@@ -66,7 +68,7 @@ func New(t testing.TB, o Options) *system.System {
 		t.Fatalf("wechat: %v", err)
 	}
 	sys, err := system.New(context.Background(), system.Options{Config: cfg, Log: o.Log, Now: o.Now,
-		DB: o.DB, KV: o.KV, WeChat: wx, KeyPrefix: "test:" + RandomName() + ":"})
+		DB: o.DB, KV: o.KV, WeChat: wx, KeyPrefix: "test:" + RandomName() + ":", BcryptCost: bcrypt.MinCost})
 	if err != nil {
 		t.Fatalf("system: %v", err)
 	}
