@@ -49,14 +49,26 @@ func (h *handlers) login(c *fiber.Ctx) error {
 		}
 		return h.renderLogin(c, web.ProblemOf(err).Status, v, err)
 	}
-	// Second factor: once the staff security work lands, a LoginResult
-	// without a token names the next step (TOTP, enrolment); the page then
-	// asks for the code here before any cookie is set.
+	return h.finishLogin(c, res, v.Next)
+}
+
+// finishLogin answers a login result: the next step's page while the login
+// needs one (second factor, enrolment, new password), else the session —
+// its CSRF token stored with it, the cookie set — and the page asked for
+// (after showing new recovery codes once, when an enrolment made them).
+func (h *handlers) finishLogin(c *fiber.Ctx, res *accounts.LoginResult, next string) error {
+	if res.Token == "" {
+		return h.renderStep(c, fiber.StatusOK, stepView{Step: res.Next, Challenge: res.Challenge, Next: next}, nil)
+	}
 	if err := h.d.Accounts.AttachSessionData(c.UserContext(), res.Token, site.NewSessionData()); err != nil {
 		return h.site.Fail(c, err)
 	}
 	h.site.SignIn(c, res.Token, res.ExpiresAt)
-	return c.Redirect(orHome(v.Next), fiber.StatusSeeOther)
+	if len(res.RecoveryCodes) > 0 {
+		v := stepView{Step: "codes", Codes: res.RecoveryCodes, Next: orHome(next)}
+		return h.site.Render(c, fiber.StatusOK, "login_step", h.site.NewPage(c, "保存恢复码", v))
+	}
+	return c.Redirect(orHome(next), fiber.StatusSeeOther)
 }
 
 // logout is POST /staff/logout: the session ends on the server.

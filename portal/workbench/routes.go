@@ -19,6 +19,7 @@ func (h *handlers) routes() []site.Route {
 	return []site.Route{
 		{Method: get, Path: p + "/login", Access: public, Handler: h.loginPage},
 		{Method: post, Path: p + "/login", Access: site.Login, Handler: h.login},
+		{Method: post, Path: p + "/login/step", Access: site.Login, Handler: h.loginStep},
 		{Method: post, Path: p + "/logout", Access: signedIn, Handler: h.logout},
 
 		{Method: get, Path: p, Access: signedIn, Handler: h.home},

@@ -41,17 +41,20 @@ type env struct {
 	app   *fiber.App
 	users map[string]*accounts.Staff
 	sfx   string
+	clk   *clock
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t *testing.T) *env { return newEnvWith(t, nil) }
+
+func newEnvWith(t *testing.T, vars map[string]string) *env {
 	t.Helper()
 	clk := &clock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)} // a Monday
-	sys := systemtest.New(t, systemtest.Options{Now: clk.Now})
+	sys := systemtest.New(t, systemtest.Options{Now: clk.Now, Env: vars})
 	wb, err := workbench.New(workbench.DepsOf(sys))
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, sys: sys, app: wb.App, users: map[string]*accounts.Staff{}, sfx: strings.ToLower(systemtest.RandomName())}
+	e := &env{t: t, sys: sys, app: wb.App, users: map[string]*accounts.Staff{}, clk: clk, sfx: strings.ToLower(systemtest.RandomName())}
 	for i, u := range []struct {
 		name string
 		role casework.Role
