@@ -40,6 +40,11 @@ type Config struct {
 	// flag shows in the process list and the shell history).
 	UserPassword string
 
+	// CookieSecure marks the browser session cookies Secure (and gives them
+	// the __Host- prefix). Default: on in production, off in development,
+	// which runs over plain HTTP (SUNSHINE_COOKIE_SECURE=true|false).
+	CookieSecure bool
+
 	WeChat WeChat
 
 	ShutdownTimeout time.Duration
@@ -107,6 +112,13 @@ func Load(getenv func(string) string) (*Config, error) {
 	var err error
 	if c.MaxUploadMB, err = strconv.Atoi(get("SUNSHINE_MAX_UPLOAD_MB", "20")); err != nil {
 		return nil, fmt.Errorf("SUNSHINE_MAX_UPLOAD_MB: %w", err)
+	}
+	defSecure := "false"
+	if c.Production() {
+		defSecure = "true"
+	}
+	if c.CookieSecure, err = strconv.ParseBool(get("SUNSHINE_COOKIE_SECURE", defSecure)); err != nil {
+		return nil, fmt.Errorf("SUNSHINE_COOKIE_SECURE: %w", err)
 	}
 	timeout, err := time.ParseDuration(get("SUNSHINE_WECHAT_TIMEOUT", "5s"))
 	if err != nil {
@@ -199,6 +211,9 @@ func (c *Config) Validate() error {
 		}
 		if c.EmbeddedRedis() {
 			problems = append(problems, "production needs SUNSHINE_REDIS_URL (the in-process Redis is for development only)")
+		}
+		if !c.CookieSecure {
+			problems = append(problems, "production refuses SUNSHINE_COOKIE_SECURE=false: browser sessions need HTTPS")
 		}
 		if c.WeChat.Mode == "simulator" {
 			problems = append(problems, "production refuses the WeChat simulator: set SUNSHINE_WECHAT_MODE=live and the WeChat credentials")

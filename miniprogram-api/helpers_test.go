@@ -90,11 +90,9 @@ func newEnv(t *testing.T) *env {
 	t.Helper()
 	clk := &clock{t: monday}
 	sys := systemtest.New(t, systemtest.Options{Now: clk.Now, Env: map[string]string{"SUNSHINE_MAX_UPLOAD_MB": "1"}})
-	scan := scanlogin.New(sys.KV, clk.Now, "test:mpapi:scan:"+randomName()+":")
-	deps := mpapi.DepsOf(sys)
-	deps.ScanLogin = scan
-	app := mpapi.New(deps)
-	e := &env{t: t, db: sys.DB, kv: sys.KV, clock: clk, cases: sys.Cases, members: sys.Members, notify: sys.Notify, app: app, scan: scan}
+	app := mpapi.New(mpapi.DepsOf(sys))
+	e := &env{t: t, db: sys.DB, kv: sys.KV, clock: clk, cases: sys.Cases, members: sys.Members, notify: sys.Notify, app: app,
+		scan: sys.ScanLogin}
 	e.clerk = e.staff("clerk", casework.RoleClerk, "林窗口", "")
 	e.head = e.staff("head", casework.RoleHead, "冯主任", "")
 	e.spec = e.staff("spec", casework.RoleSpecialist, "黄专员", "13812341234")

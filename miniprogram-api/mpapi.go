@@ -89,7 +89,7 @@ type Deps struct {
 func DepsOf(s *system.System) Deps {
 	return Deps{Log: s.Log, Members: s.Members, Cases: s.Cases, Staff: s.DB.Staff(), Files: s.Files,
 		Credits: s.Notify.Credits(), Inbox: s.Notify, Templates: s.WeChat.Config.SubscribeTemplates,
-		Push: s.Push, Recorder: s.DB.Audit(), KV: s.KV, Simulator: s.WeChat.Simulator,
+		Push: s.Push, Recorder: s.DB.Audit(), KV: s.KV, Simulator: s.WeChat.Simulator, ScanLogin: s.ScanLogin,
 		BodyLimit: (s.Config.MaxUploadMB + 1) << 20}
 }
 

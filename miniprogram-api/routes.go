@@ -43,6 +43,8 @@ func (h *handlers) routes(app *fiber.App) {
 		app.Post("/dev/wechat/subscribe", h.api(h.devSubscribe))
 		app.Get("/dev/wechat/messages", h.api(h.devMessages))
 		app.Get("/dev/wechat", h.api(h.devPage))
+		app.Get("/dev/wechat/scan", h.api(h.devScanPage))
+		app.Post("/dev/wechat/scan", h.api(h.devScan))
 	}
 }
 

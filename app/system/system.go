@@ -27,6 +27,7 @@ import (
 	"sunshine/app/matters"
 	"sunshine/app/members"
 	"sunshine/app/notify"
+	"sunshine/app/scanlogin"
 	"sunshine/app/session"
 	"sunshine/app/stats"
 	"sunshine/app/storage"
@@ -96,6 +97,8 @@ type System struct {
 	WeChat *WeChat
 	// Push verifies the signed pushes WeChat sends to /wechat/push.
 	Push *wechat.PushVerifier
+	// ScanLogin holds the portal's scan-to-login tickets.
+	ScanLogin *scanlogin.Service
 
 	closeStores func()
 }
@@ -223,6 +226,7 @@ func (s *System) build(o Options) error {
 	s.Members = members.New(members.Deps{Store: db.Members(), Sessions: s.Sessions, WeChat: s.WeChat.Client,
 		KV: s.KV, Cases: s.Cases, Urged: s.Notify, Now: now, Log: log, KeyPrefix: prefixed(o.KeyPrefix, "members:")})
 	s.Push = wechat.NewPushVerifier(s.WeChat.Config, s.KV)
+	s.ScanLogin = scanlogin.New(s.KV, now, prefixed(o.KeyPrefix, "scanlogin:"))
 	return nil
 }
 

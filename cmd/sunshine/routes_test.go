@@ -36,12 +36,21 @@ var publicRoutes = map[string][]int{
 	// Signed by the hotline system / WeChat: unsigned requests are refused.
 	"POST /api/hotline/v1/orders": {401},
 	"GET /wechat/push":            {400, 401, 403},
-	// The workbench's login page, its static files, and its login form
-	// (refused without its CSRF token).
-	"GET /staff/login":    {200},
-	"GET /staff/static/*": {404},
-	"POST /staff/login":   {403},
-	"POST /wechat/push":   {400, 401, 403},
+	"POST /wechat/push":           {400, 401, 403},
+	// The enterprise portal's public pages: home, the scan-to-login page,
+	// its code image (only for the browser holding the ticket: 404 here)
+	// and its poll (no ticket: the 410 page), and the static files.
+	"GET /":           {200},
+	"GET /login":      {200},
+	"GET /login/code": {404},
+	"GET /login/wait": {410},
+	"GET /static/*":   {404},
+	// The workbench's login page, its static files, and its login forms
+	// (refused without their CSRF token).
+	"GET /staff/login":       {200},
+	"GET /staff/static/*":    {404},
+	"POST /staff/login":      {403},
+	"POST /staff/login/step": {403},
 }
 
 // devRoute are the WeChat simulator's pages and controls: they exist only

@@ -70,7 +70,10 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger) (*service,
 	}
 	root := newRoot(rootOptions{Log: log, Registry: reg, BodyMB: cfg.MaxUploadMB, TrustedProxies: cfg.TrustedProxies,
 		Checks: sys.Ready()})
-	mountSurfaces(root, sys)
+	if err := mountSurfaces(root, sys); err != nil {
+		sys.Close()
+		return nil, err
+	}
 	bg, cancelBG := context.WithCancel(context.WithoutCancel(ctx))
 	waitBG := sys.Start(bg)
 	// The workers stop before the database and Redis they use are closed.

@@ -17,6 +17,7 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -27,6 +28,7 @@ import (
 	"sunshine/app/notify"
 	"sunshine/app/scanlogin"
 	"sunshine/app/session"
+	"sunshine/app/system"
 	"sunshine/portal/site"
 )
 
@@ -95,6 +97,13 @@ type Deps struct {
 	BodyLimit int
 }
 
+// DepsOf takes the portal's services from the composition root.
+func DepsOf(s *system.System) Deps {
+	return Deps{Log: s.Log, Members: s.Members, Cases: s.Cases, Files: s.Files, Inbox: s.Notify, Staff: s.DB.Staff(),
+		ScanLogin: s.ScanLogin, Codes: s.WeChat.Client, Simulator: s.WeChat.Simulator != nil,
+		Secure: s.Config.CookieSecure, BodyLimit: (s.Config.MaxUploadMB + 1) << 20}
+}
+
 // Surface is the portal: its Fiber app (mount it at "/") and its site.
 type Surface struct {
 	App  *fiber.App
@@ -121,7 +130,8 @@ func New(d Deps) (*Surface, error) {
 			m, sess, err := d.Members.AuthenticateSession(ctx, token)
 			return m, sess, err
 		},
-		Logout: d.Members.Logout, Nav: h.nav, Pages: pages, Static: static, Funcs: funcs})
+		Logout: d.Members.Logout, Nav: h.nav, Pages: pages, Static: static, Funcs: funcs,
+		JSONPrefixes: apiPrefixes})
 	if err != nil {
 		return nil, err
 	}
@@ -173,12 +183,9 @@ var apiPrefixes = []string{"/api/", "/wechat/", "/dev/", "/healthz", "/readyz", 
 func (h *handlers) notFound(c *fiber.Ctx) error {
 	p := c.Path()
 	for _, pre := range apiPrefixes {
-		if len(p) >= len(pre) && p[:len(pre)] == pre {
+		if strings.HasPrefix(p, pre) {
 			return c.Next()
 		}
-	}
-	if c.Method() != fiber.MethodGet && c.Method() != fiber.MethodHead {
-		return c.Next()
 	}
 	return h.site.NotFound(c)
 }

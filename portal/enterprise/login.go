@@ -118,7 +118,7 @@ func (h *handlers) loginWait(c *fiber.Ctx) error {
 			return h.site.Fail(c, err)
 		}
 		h.site.SignIn(c, res.Token, res.ExpiresAt)
-		c.Cookie(&fiber.Cookie{Name: scanCookie, Value: "", Path: "/login", MaxAge: -1, Secure: h.d.Secure, HTTPOnly: true})
+		c.Cookie(&fiber.Cookie{Name: scanCookie, Value: "", Path: "/login", MaxAge: -1, Expires: time.Unix(0, 0), Secure: h.d.Secure, HTTPOnly: true})
 		if htmx {
 			c.Set("HX-Redirect", next)
 			return c.SendStatus(fiber.StatusOK)

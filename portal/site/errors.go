@@ -1,6 +1,8 @@
 package site
 
 import (
+	"strings"
+
 	"github.com/gofiber/fiber/v2"
 
 	"sunshine/app/errs"
@@ -63,7 +65,25 @@ func (s *Site) Fail(c *fiber.Ctx, err error) error {
 // ErrorHandler is the Fiber error handler of a page surface: Fiber's own
 // errors (unknown route, body too large …) become pages too.
 func (s *Site) ErrorHandler(c *fiber.Ctx, err error) error {
+	if s.jsonPath(c.Path()) {
+		p := web.ProblemOf(err)
+		if p.Status == fiber.StatusServiceUnavailable {
+			c.Set(fiber.HeaderRetryAfter, "30")
+		}
+		c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
+		c.Set(fiber.HeaderCacheControl, "no-store")
+		return c.Status(p.Status).JSON(p.Body)
+	}
 	return s.Fail(c, err)
+}
+
+func (s *Site) jsonPath(path string) bool {
+	for _, pre := range s.o.JSONPrefixes {
+		if strings.HasPrefix(path, pre) {
+			return true
+		}
+	}
+	return false
 }
 
 // NotFound draws the 404 page (with the security headers, for a

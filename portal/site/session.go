@@ -160,7 +160,7 @@ func (s *Site) takeFlash(c *fiber.Ctx) string {
 	if raw == "" {
 		return ""
 	}
-	c.Cookie(&fiber.Cookie{Name: flashCookie, Value: "", Path: "/", MaxAge: -1, Secure: s.o.Secure, HTTPOnly: true})
+	c.Cookie(&fiber.Cookie{Name: flashCookie, Value: "", Path: "/", MaxAge: -1, Expires: time.Unix(0, 0), Secure: s.o.Secure, HTTPOnly: true})
 	msg, err := url.QueryUnescape(raw)
 	if err != nil || len(msg) > 2000 {
 		return ""

@@ -58,6 +58,10 @@ type Options struct {
 	Pages fs.FS
 	// Static are the surface's static files, served next to the site's.
 	Static fs.FS
+	// JSONPrefixes are paths of other surfaces mounted next to this one: a
+	// Fiber error there (unknown route …) is answered in SPEC's JSON error
+	// format, not as a page, whichever app's error handler Fiber picks.
+	JSONPrefixes []string
 	// Funcs are extra template functions of the surface.
 	Funcs template.FuncMap
 }
