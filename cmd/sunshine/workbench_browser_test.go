@@ -93,7 +93,7 @@ func TestWorkbenchInBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := srv.sys.Members.Verify(context.Background(), casework.Actor{ID: 1, Role: casework.RoleClerk, Name: "林窗口"}, m.ID); err != nil {
+	if _, err := srv.sys.Members.Verify(context.Background(), casework.Actor{ID: 1, Role: casework.RoleClerk, Name: "林窗口"}, m.ID, "营业执照、授权委托书已在窗口核验"); err != nil {
 		t.Fatalf("verify the member: %v", err)
 	}
 	head, _ := staffBrowser(t, root, srv, casework.RoleHead, "冯主任", "")
