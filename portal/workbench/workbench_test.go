@@ -250,3 +250,22 @@ func TestStaleVersionShowsFreshCase(t *testing.T) {
 		t.Fatalf("version poll after a change: %d", st)
 	}
 }
+
+func TestListSortAndExport(t *testing.T) {
+	e := newEnv(t)
+	clerk := e.login("clerk")
+	intake(t, clerk)
+	if st, body := clerk.get("/staff/cases?q=" + url.QueryEscape("智能制造") + "&sort=deadline"); st != 200 || !strings.Contains(body, "导出 Excel") {
+		t.Fatalf("list by deadline: %d", st)
+	}
+	if st, _ := clerk.get("/staff/cases?sort=deadline&cursor=bad"); st != 400 {
+		t.Fatalf("a bad cursor: %d, want 400", st)
+	}
+	st, body, h := clerk.do("GET", "/staff/cases/export.xlsx?q="+url.QueryEscape("智能制造"), nil)
+	if st != 200 || !strings.HasPrefix(body, "PK") || !strings.Contains(h.Get("Content-Type"), "spreadsheetml") {
+		t.Fatalf("export: %d %q", st, h.Get("Content-Type"))
+	}
+	if st, _, h := e.browser().do("GET", "/staff/cases/export.xlsx", nil); st != 303 || !strings.HasPrefix(h.Get("Location"), "/staff/login") {
+		t.Fatalf("export signed out: %d", st)
+	}
+}
