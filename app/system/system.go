@@ -32,6 +32,7 @@ import (
 	"sunshine/app/session"
 	"sunshine/app/stats"
 	"sunshine/app/storage"
+	"sunshine/app/supervision"
 	"sunshine/app/wechat"
 	"sunshine/config"
 )
@@ -92,6 +93,7 @@ type System struct {
 	Consult   *consult.Service
 	Followups *followup.Service
 	Admin     *admin.Service
+	Reports   *supervision.Service // 监督: enterprises' misconduct reports
 	Bulletins *bulletin.Service
 	// Templates is the admin's run-time edit of the WeChat template ids.
 	Templates *notify.TemplateAdmin
@@ -134,6 +136,9 @@ func Prepare(ctx context.Context, db *storage.DB, log *slog.Logger) (*calendar.C
 	}
 	if err := db.Holidays().SeedIfEmpty(ctx); err != nil {
 		return nil, fmt.Errorf("seed holidays: %w", err)
+	}
+	if err := db.EnsureAuditChain(ctx); err != nil {
+		return nil, fmt.Errorf("audit chain: %w", err)
 	}
 	if ran, err := db.BackfillMonthly(ctx); err != nil {
 		return nil, fmt.Errorf("statistics counters: %w", err)
@@ -215,13 +220,14 @@ func (s *System) build(ctx context.Context, o Options) error {
 	s.Notify = notify.New(notify.Deps{Store: db.Notifications(), Days: s.Calendar, WeChat: s.WeChat.Client,
 		Redis: s.KV, Audit: db.Audit(), Log: log, Now: now}, notify.Options{Templates: s.WeChat.Templates.Clone(),
 		HotlineURL: cfg.HotlineCallbackURL, HotlineSecret: cfg.HotlineSecret,
-		WakeChannel: prefixed(o.KeyPrefix, "notify:wake")})
+		WakeChannel: prefixed(o.KeyPrefix, "notify:wake"), DeliveryRemindDays: cfg.DeliveryRemindDays})
 	s.Cases.OnEvent(s.Notify.Hook)
 	s.Cases.OnEvent(db.StatsHook) // the dashboards' monthly counters, in the same transaction
 	var err error
 	if s.Files, err = NewFiles(ctx, cfg, db, s.Cases, now, log); err != nil {
 		return err
 	}
+	s.Files.LimitUploads(uploadQuota(cfg), s.KV, prefixed(o.KeyPrefix, "files:"))
 	if s.Hotline, err = hotline.New(cfg.HotlineSecret, s.Cases, db.Cases(), db.Audit(), now, log); err != nil {
 		return err
 	}
@@ -230,13 +236,14 @@ func (s *System) build(ctx context.Context, o Options) error {
 	s.Stats = stats.New(db.Stats(), s.Calendar, db.Audit(), now, log)
 	s.Accounts = accounts.NewService(accounts.Options{Store: db.Staff(), Sessions: s.Sessions, KV: s.KV,
 		Audit: db.Audit(), Now: now, Log: log, TwoFactor: accounts.TwoFactorPolicy(cfg.StaffTwoFactor),
-		SecretKey: cfg.AttachmentKey, BcryptCost: o.BcryptCost})
+		SecretKey: cfg.AttachmentKey, SecretKeyPrevious: cfg.AttachmentKeyPrevious, BcryptCost: o.BcryptCost})
 	s.Trail = audit.NewService(db.Audit(), db.Audit(), now, log)
 	s.Consult = consult.New(db.Consultations(), s.Cases, db.Audit(), now, log)
 	s.Followups = followup.New(db.Followups(), db.Audit(), now, log)
 	s.Admin = admin.New(db.Holidays(), s.Calendar, db.Audit(), now, log).WithDepartments(db.Departments())
 	s.Bulletins = bulletin.New(db.Bulletins(), db.Audit(), now, log)
 	s.Templates = notify.NewTemplateAdmin(db.NotifyTemplates(), s.Notify.Templates(), db.Audit(), now, log)
+	s.Reports = supervision.New(db.Reports(), s.Cases, db.Audit(), now, log)
 	s.Members = members.New(members.Deps{Store: db.Members(), Sessions: s.Sessions, WeChat: s.WeChat.Client,
 		KV: s.KV, Cases: s.Cases, Urged: s.Notify, Docs: s.Files, Notices: s.Notify, Now: now, Log: log,
 		KeyPrefix: prefixed(o.KeyPrefix, "members:")})
@@ -260,6 +267,13 @@ func NewFiles(ctx context.Context, cfg *config.Config, db *storage.DB, access fi
 		o.Blobs = b
 	}
 	return files.New(o)
+}
+
+// uploadQuota is the configured upload quota and rate (issue 10 item 7).
+func uploadQuota(c *config.Config) files.Quota {
+	return files.Quota{CaseFiles: int64(c.UploadCaseFiles), CaseBytes: int64(c.UploadCaseMB) << 20,
+		EnterpriseFiles: int64(c.UploadEnterpriseFiles), EnterpriseBytes: int64(c.UploadEnterpriseMB) << 20,
+		Rate: int64(c.UploadRatePerHour), RateWindow: time.Hour}
 }
 
 // prefixed returns "" (the service's default) without a prefix.
