@@ -1,8 +1,12 @@
 package workbench_test
 
 import (
+	"bytes"
 	"context"
+	"image"
+	"image/png"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -268,4 +272,43 @@ func TestListSortAndExport(t *testing.T) {
 	if st, _, h := e.browser().do("GET", "/staff/cases/export.xlsx", nil); st != 303 || !strings.HasPrefix(h.Get("Location"), "/staff/login") {
 		t.Fatalf("export signed out: %d", st)
 	}
+}
+
+// postScan sends a multipart form with a small PNG as "scan" and the CSRF
+// token of the page at from, and follows the redirect.
+func (b *browser) postScan(from, path string, form url.Values) (int, string) {
+	b.e.t.Helper()
+	_, page := b.get(from)
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	_ = w.WriteField("_csrf", csrfRe.FindStringSubmatch(page)[1])
+	for k, vs := range form {
+		for _, v := range vs {
+			_ = w.WriteField(k, v)
+		}
+	}
+	fw, _ := w.CreateFormFile("scan", "评价表.png")
+	img := image.NewRGBA(image.Rect(0, 0, 8, 8))
+	_ = png.Encode(fw, img)
+	w.Close()
+	req := httptest.NewRequest("POST", path, &buf)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	var cs []string
+	for k, v := range b.cookies {
+		cs = append(cs, k+"="+v)
+	}
+	req.Header.Set("Cookie", strings.Join(cs, "; "))
+	resp, err := b.e.app.Test(req, -1)
+	if err != nil {
+		b.e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	for _, c := range resp.Cookies() {
+		b.cookies[c.Name] = c.Value
+	}
+	raw, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode == fiber.StatusSeeOther {
+		return b.get(resp.Header.Get("Location"))
+	}
+	return resp.StatusCode, string(raw)
 }
