@@ -27,7 +27,16 @@ type Config struct {
 	HotlineSecret      string
 	HotlineCallbackURL string
 	AttachmentKey      string // hex or passphrase; AES-256-GCM key for materials at rest
-	MaxUploadMB        int
+	// AttachmentKeyPrevious is the key being rotated away from: materials
+	// still under it stay readable until rotate-attachment-key is done.
+	AttachmentKeyPrevious string
+	// S3 is the object store of the materials; an empty endpoint keeps them
+	// under DataDir/files.
+	S3 S3
+	// MetricsAddr is where /metrics is served: an address of its own
+	// (default 127.0.0.1:9464), "public" for the public port, "off" for none.
+	MetricsAddr string
+	MaxUploadMB int
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For names the
 	// client (IPs or CIDRs); empty means the peer address is the client.
 	TrustedProxies []string
@@ -49,6 +58,19 @@ type Config struct {
 
 	ShutdownTimeout time.Duration
 }
+
+// S3 names the bucket of an S3-compatible object store.
+type S3 struct {
+	Endpoint  string // host[:port]
+	Bucket    string
+	AccessKey string
+	SecretKey string
+	Region    string
+	TLS       bool
+}
+
+// Enabled reports whether materials go to object storage.
+func (s S3) Enabled() bool { return s.Endpoint != "" }
 
 // WeChat holds the WeChat accounts and template ids.
 type WeChat struct {
@@ -79,15 +101,20 @@ func Load(getenv func(string) string) (*Config, error) {
 		return def
 	}
 	c := &Config{
-		Env:                get("SUNSHINE_ENV", "development"),
-		Addr:               get("SUNSHINE_ADDR", ":8080"),
-		DataDir:            get("SUNSHINE_DATA_DIR", "./data"),
-		MySQLDSN:           get("SUNSHINE_MYSQL_DSN", ""),
-		RedisURL:           get("SUNSHINE_REDIS_URL", ""),
-		HotlineSecret:      get("SUNSHINE_HOTLINE_SECRET", ""),
-		HotlineCallbackURL: get("SUNSHINE_HOTLINE_CALLBACK_URL", ""),
-		AttachmentKey:      get("SUNSHINE_ATTACHMENT_KEY", ""),
-		ShutdownTimeout:    10 * time.Second,
+		Env:                   get("SUNSHINE_ENV", "development"),
+		Addr:                  get("SUNSHINE_ADDR", ":8080"),
+		DataDir:               get("SUNSHINE_DATA_DIR", "./data"),
+		MySQLDSN:              get("SUNSHINE_MYSQL_DSN", ""),
+		RedisURL:              get("SUNSHINE_REDIS_URL", ""),
+		HotlineSecret:         get("SUNSHINE_HOTLINE_SECRET", ""),
+		HotlineCallbackURL:    get("SUNSHINE_HOTLINE_CALLBACK_URL", ""),
+		AttachmentKey:         get("SUNSHINE_ATTACHMENT_KEY", ""),
+		AttachmentKeyPrevious: get("SUNSHINE_ATTACHMENT_KEY_PREVIOUS", ""),
+		MetricsAddr:           get("SUNSHINE_METRICS_ADDR", "127.0.0.1:9464"),
+		S3: S3{Endpoint: get("SUNSHINE_S3_ENDPOINT", ""), Bucket: get("SUNSHINE_S3_BUCKET", ""),
+			AccessKey: get("SUNSHINE_S3_ACCESS_KEY", ""), SecretKey: get("SUNSHINE_S3_SECRET_KEY", ""),
+			Region: get("SUNSHINE_S3_REGION", "")},
+		ShutdownTimeout: 10 * time.Second,
 		WeChat: WeChat{
 			MPAppID: get("SUNSHINE_WECHAT_MP_APPID", ""), MPAppSecret: get("SUNSHINE_WECHAT_MP_SECRET", ""),
 			OAAppID: get("SUNSHINE_WECHAT_OA_APPID", ""), OAAppSecret: get("SUNSHINE_WECHAT_OA_SECRET", ""),
@@ -110,6 +137,9 @@ func Load(getenv func(string) string) (*Config, error) {
 	c.StaffTwoFactor = strings.ToLower(get("SUNSHINE_STAFF_2FA", def2FA))
 	c.UserPassword = getenv("SUNSHINE_USER_PASSWORD") // as given: spaces may be part of it
 	var err error
+	if c.S3.TLS, err = strconv.ParseBool(get("SUNSHINE_S3_TLS", "true")); err != nil {
+		return nil, fmt.Errorf("SUNSHINE_S3_TLS: %w", err)
+	}
 	if c.MaxUploadMB, err = strconv.Atoi(get("SUNSHINE_MAX_UPLOAD_MB", "20")); err != nil {
 		return nil, fmt.Errorf("SUNSHINE_MAX_UPLOAD_MB: %w", err)
 	}
@@ -184,7 +214,18 @@ func (c *Config) EmbeddedRedis() bool { return c.RedisURL == "" }
 // SQLitePath is the database file on embedded defaults.
 func (c *Config) SQLitePath() string { return filepath.Join(c.DataDir, "sunshine.db") }
 
-// FilesDir is where materials are stored (encrypted).
+// MetricsOnPublicPort reports whether /metrics stays on the public port.
+func (c *Config) MetricsOnPublicPort() bool { return c.MetricsAddr == "public" }
+
+// MetricsListener is the address of the metrics listener ("" for none).
+func (c *Config) MetricsListener() string {
+	if c.MetricsAddr == "public" || c.MetricsAddr == "off" {
+		return ""
+	}
+	return c.MetricsAddr
+}
+
+// FilesDir is where materials are stored (encrypted) without S3.
 func (c *Config) FilesDir() string { return filepath.Join(c.DataDir, "files") }
 
 // Validate checks the configuration; production refuses embedded stores,
@@ -204,6 +245,15 @@ func (c *Config) Validate() error {
 	}
 	if c.MaxUploadMB < 1 || c.MaxUploadMB > 200 {
 		problems = append(problems, "SUNSHINE_MAX_UPLOAD_MB must be between 1 and 200")
+	}
+	if c.S3.Enabled() && (c.S3.Bucket == "" || c.S3.AccessKey == "" || c.S3.SecretKey == "") {
+		problems = append(problems, "SUNSHINE_S3_ENDPOINT needs SUNSHINE_S3_BUCKET, SUNSHINE_S3_ACCESS_KEY and SUNSHINE_S3_SECRET_KEY")
+	}
+	if c.S3.Enabled() && strings.Contains(c.S3.Endpoint, "://") {
+		problems = append(problems, "SUNSHINE_S3_ENDPOINT is host[:port] without a scheme (SUNSHINE_S3_TLS says https or http)")
+	}
+	if c.AttachmentKeyPrevious != "" && c.AttachmentKeyPrevious == c.AttachmentKey {
+		problems = append(problems, "SUNSHINE_ATTACHMENT_KEY_PREVIOUS equals SUNSHINE_ATTACHMENT_KEY: set the new key in SUNSHINE_ATTACHMENT_KEY")
 	}
 	if c.Production() {
 		if c.EmbeddedDB() {
@@ -247,9 +297,13 @@ func (c *Config) Validate() error {
 
 // String describes the configuration with every secret masked.
 func (c *Config) String() string {
-	return fmt.Sprintf("env=%s addr=%s data_dir=%s db=%s redis=%s wechat=%s hotline_secret=%s attachment_key=%s staff_2fa=%s",
-		c.Env, c.Addr, c.DataDir, maskDSN(c.MySQLDSN, "sqlite:"+c.SQLitePath()), maskDSN(c.RedisURL, "embedded"),
-		c.WeChat.Mode, mask(c.HotlineSecret), mask(c.AttachmentKey), c.StaffTwoFactor)
+	files := "dir:" + c.FilesDir()
+	if c.S3.Enabled() {
+		files = "s3:" + c.S3.Endpoint + "/" + c.S3.Bucket
+	}
+	return fmt.Sprintf("env=%s addr=%s metrics=%s data_dir=%s db=%s redis=%s files=%s wechat=%s hotline_secret=%s attachment_key=%s attachment_key_previous=%s s3_secret=%s staff_2fa=%s",
+		c.Env, c.Addr, c.MetricsAddr, c.DataDir, maskDSN(c.MySQLDSN, "sqlite:"+c.SQLitePath()), maskDSN(c.RedisURL, "embedded"),
+		files, c.WeChat.Mode, mask(c.HotlineSecret), mask(c.AttachmentKey), mask(c.AttachmentKeyPrevious), mask(c.S3.SecretKey), c.StaffTwoFactor)
 }
 
 func mask(s string) string {

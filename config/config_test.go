@@ -87,6 +87,40 @@ func TestCookieSecureByEnvironment(t *testing.T) {
 	}
 }
 
+func TestObjectStorageAndMetrics(t *testing.T) {
+	c, err := Load(env(map[string]string{"SUNSHINE_S3_ENDPOINT": "minio:9000", "SUNSHINE_S3_BUCKET": "materials",
+		"SUNSHINE_S3_ACCESS_KEY": "ak", "SUNSHINE_S3_SECRET_KEY": "very-secret-key", "SUNSHINE_S3_TLS": "false",
+		"SUNSHINE_ATTACHMENT_KEY_PREVIOUS": "the previous attachment key"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.S3.Enabled() || c.S3.TLS || c.S3.Bucket != "materials" || c.AttachmentKeyPrevious == "" {
+		t.Fatalf("s3 = %+v", c.S3)
+	}
+	if c.MetricsListener() != "127.0.0.1:9464" || c.MetricsOnPublicPort() {
+		t.Fatalf("metrics default = %q", c.MetricsAddr)
+	}
+	if s := c.String(); strings.Contains(s, "very-secret-key") || strings.Contains(s, "the previous attachment key") || !strings.Contains(s, "s3:minio:9000/materials") {
+		t.Fatalf("String() = %s", s)
+	}
+	for name, vars := range map[string]map[string]string{
+		"no bucket":     {"SUNSHINE_S3_ENDPOINT": "minio:9000", "SUNSHINE_S3_ACCESS_KEY": "a", "SUNSHINE_S3_SECRET_KEY": "b"},
+		"scheme":        {"SUNSHINE_S3_ENDPOINT": "https://minio:9000", "SUNSHINE_S3_BUCKET": "m", "SUNSHINE_S3_ACCESS_KEY": "a", "SUNSHINE_S3_SECRET_KEY": "b"},
+		"bad tls":       {"SUNSHINE_S3_TLS": "maybe"},
+		"same prev key": {"SUNSHINE_ATTACHMENT_KEY": "same key for both", "SUNSHINE_ATTACHMENT_KEY_PREVIOUS": "same key for both"},
+	} {
+		if _, err := Load(env(vars)); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+	for v, want := range map[string]string{"public": "", "off": "", ":9100": ":9100"} {
+		c, err := Load(env(map[string]string{"SUNSHINE_METRICS_ADDR": v}))
+		if err != nil || c.MetricsListener() != want || c.MetricsOnPublicPort() != (v == "public") {
+			t.Errorf("SUNSHINE_METRICS_ADDR=%s: listener %q, %v", v, c.MetricsListener(), err)
+		}
+	}
+}
+
 // TestStaffTwoFactorDefaults: privileged in production, off in development
 // (demo logins stay one step); a wrong value is refused.
 func TestStaffTwoFactorDefaults(t *testing.T) {

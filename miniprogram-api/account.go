@@ -15,7 +15,7 @@ type userJSON struct {
 	Enterprise  *enterpriseJSON `json:"enterprise"`
 	MemberRole  string          `json:"member_role"` // admin | member | ""
 	Verified    bool            `json:"verified"`
-	Membership  string          `json:"membership"` // none | pending | verified
+	Membership  string          `json:"membership"` // none | claimant | pending | verified
 	VerifiedVia string          `json:"verified_via,omitempty"`
 }
 
@@ -32,15 +32,30 @@ type enterpriseJSON struct {
 func toUserJSON(p *members.Profile) userJSON {
 	m := p.Member
 	u := userJSON{ID: m.ID, Name: m.Name, Phone: maskPhone(m.Phone), MemberRole: m.Role, Verified: m.Verified,
-		Membership: "none", VerifiedVia: m.VerifiedVia}
+		Membership: membershipOf(p), VerifiedVia: m.VerifiedVia}
 	if e := p.Enterprise; e != nil {
 		u.Enterprise = &enterpriseJSON{ID: e.ID, Name: e.Name, CreditCode: e.CreditCode}
-		u.Membership = "pending"
 		if m.Verified {
-			u.Enterprise.Address, u.Enterprise.Nature, u.Membership = e.Address, e.Nature, "verified"
+			u.Enterprise.Address, u.Enterprise.Nature = e.Address, e.Nature
 		}
 	}
 	return u
+}
+
+// membershipOf is the member's state (docs/identity.md): none (no
+// enterprise), claimant (the enterprise has no administrator: the member may
+// claim it with documents), pending (it has one: wait for an invitation or
+// the window), verified.
+func membershipOf(p *members.Profile) string {
+	switch {
+	case p.Enterprise == nil:
+		return "none"
+	case p.Member.Verified:
+		return "verified"
+	case p.Enterprise.AdminID == 0:
+		return "claimant"
+	}
+	return "pending"
 }
 
 type codeRequest struct {

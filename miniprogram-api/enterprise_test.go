@@ -35,11 +35,16 @@ func TestEnterpriseMembership(t *testing.T) {
 	code := creditCode(1)
 	admin, second, invited := e.login("admin"), e.login("second"), e.login("invited")
 
-	t.Run("first_registrant_is_verified_admin", func(t *testing.T) {
+	t.Run("first_registrant_is_a_claimant_until_a_clerk_verifies", func(t *testing.T) {
 		var m meOut
 		must(t, e.bind(admin, code, "阳光科技有限公司", ""), 200).decode(t, &m)
-		if m.MemberRole != "admin" || !m.Verified || m.Via != "first" || m.Enterprise == nil || m.Enterprise.Name != "阳光科技有限公司" {
+		if m.MemberRole != "member" || m.Verified || m.Membership != "claimant" || m.Enterprise == nil || m.Enterprise.Name != "阳光科技有限公司" {
 			t.Fatalf("first registrant: %+v", m)
+		}
+		must(t, e.call("POST", "/api/mp/v1/enterprise/invitations", admin.Token, nil), 403)
+		e.verify(admin)
+		if m := e.me(admin); m.MemberRole != "admin" || !m.Verified || m.Via != "window" {
+			t.Fatalf("verified claimant: %+v", m)
 		}
 	})
 	t.Run("second_user_joins_unverified_and_cannot_rename", func(t *testing.T) {
@@ -99,10 +104,13 @@ func TestEnterpriseMembership(t *testing.T) {
 		must(t, e.bind(admin, creditCode(2), "另一家公司", ""), 409)
 	})
 	t.Run("clerk_verifies_at_the_window", func(t *testing.T) {
-		if _, err := e.members.Verify(ctx, e.spec.Actor, second.ID); !errs.Is(err, errs.Forbidden) {
+		if _, err := e.members.Verify(ctx, e.spec.Actor, second.ID, "营业执照原件"); !errs.Is(err, errs.Forbidden) {
 			t.Fatalf("a specialist verified a member: %v", err)
 		}
-		p, err := e.members.Verify(ctx, e.clerk.Actor, second.ID)
+		if _, err := e.members.Verify(ctx, e.clerk.Actor, second.ID, " "); !errs.Is(err, errs.Unprocessable) {
+			t.Fatalf("verified without a note: %v", err)
+		}
+		p, err := e.members.Verify(ctx, e.clerk.Actor, second.ID, "营业执照原件、授权委托书")
 		if err != nil || !p.Member.Verified || p.Member.VerifiedVia != "window" {
 			t.Fatalf("verify: %+v, %v", p, err)
 		}
@@ -110,7 +118,7 @@ func TestEnterpriseMembership(t *testing.T) {
 			t.Fatalf("after verification: %+v", m)
 		}
 		nobody := e.login("nobody")
-		if _, err := e.members.Verify(ctx, e.clerk.Actor, nobody.ID); !errs.Is(err, errs.Conflict) {
+		if _, err := e.members.Verify(ctx, e.clerk.Actor, nobody.ID, "营业执照原件"); !errs.Is(err, errs.Conflict) {
 			t.Fatalf("verified a user without enterprise: %v", err)
 		}
 	})
@@ -145,7 +153,7 @@ func TestAdminlessEnterpriseIsNotClaimedByTheNextComer(t *testing.T) {
 	e := newEnv(t)
 	code := creditCode(81)
 	founder, waiting, newcomer := e.login("founder"), e.login("waiting"), e.login("newcomer")
-	must(t, e.bind(founder, code, "先登记公司", ""), 200)
+	e.bindVerified(founder, code, "先登记公司")
 	must(t, e.bind(waiting, code, "", ""), 200) // pending
 	c := e.submit(founder, code, "创始人的项目")
 	// The administrator moves to another enterprise: allowed, nobody else is verified.
@@ -154,7 +162,7 @@ func TestAdminlessEnterpriseIsNotClaimedByTheNextComer(t *testing.T) {
 	for _, u := range []*user{newcomer, waiting} {
 		var m meOut
 		must(t, e.bind(u, code, "", ""), 200).decode(t, &m)
-		if m.Verified || m.MemberRole == "admin" || m.Membership != "pending" {
+		if m.Verified || m.MemberRole == "admin" || m.Membership != "claimant" {
 			t.Fatalf("%s took over an enterprise whose administrator left: %+v", u.Name, m)
 		}
 		must(t, e.call("GET", "/api/mp/v1/cases/"+itoa(c.ID), u.Token, nil), 404)
@@ -166,7 +174,7 @@ func TestAdminlessEnterpriseIsNotClaimedByTheNextComer(t *testing.T) {
 	must(t, e.call("GET", "/api/mp/v1/cases/"+itoa(c.ID), founder.Token, nil), 200)
 
 	// A clerk checks the papers: the verified member becomes administrator.
-	p, err := e.members.Verify(ctx, e.clerk.Actor, waiting.ID)
+	p, err := e.members.Verify(ctx, e.clerk.Actor, waiting.ID, "营业执照原件、授权委托书")
 	if err != nil || p.Member.Role != "admin" || !p.Member.Verified {
 		t.Fatalf("window verification: %+v, %v", p, err)
 	}
@@ -183,7 +191,7 @@ func TestInvitationDiesWithItsAdministrator(t *testing.T) {
 	e := newEnv(t)
 	code := creditCode(83)
 	founder, newcomer := e.login("founder"), e.login("newcomer")
-	must(t, e.bind(founder, code, "先登记公司", ""), 200)
+	e.bindVerified(founder, code, "先登记公司")
 	c := e.submit(founder, code, "创始人的项目")
 	var inv struct{ Code string }
 	must(t, e.call("POST", "/api/mp/v1/enterprise/invitations", founder.Token, nil), 201).decode(t, &inv)

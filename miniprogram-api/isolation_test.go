@@ -42,8 +42,8 @@ func TestIsolation(t *testing.T) {
 	e := newEnv(t)
 	codeA, codeB := creditCode(11), creditCode(12)
 	a1, a2, b := e.login("a1"), e.login("a2"), e.login("b")
-	must(t, e.bind(a1, codeA, "甲公司", ""), 200)
-	must(t, e.bind(b, codeB, "乙公司", ""), 200)
+	e.bindVerified(a1, codeA, "甲公司")
+	e.bindVerified(b, codeB, "乙公司")
 	must(t, e.bind(a2, codeA, "甲公司", ""), 200) // claims A, not verified
 
 	cA1 := e.submit(a1, codeA, "甲公司项目")
@@ -117,7 +117,7 @@ func TestIsolation(t *testing.T) {
 
 	// Once a clerk verifies the claimant, both see the enterprise's cases,
 	// the claimant's earlier one included.
-	if _, err := e.members.Verify(ctx, e.clerk.Actor, a2.ID); err != nil {
+	if _, err := e.members.Verify(ctx, e.clerk.Actor, a2.ID, "营业执照原件"); err != nil {
 		t.Fatal(err)
 	}
 	for _, u := range []*user{a1, a2} {

@@ -16,6 +16,12 @@ func (h *handlers) routes(app *fiber.App) {
 	app.Post(Prefix+"/phone", h.authed(h.phone))
 	app.Put(Prefix+"/enterprise", h.authed(h.enterprise))
 	app.Post(Prefix+"/enterprise/invitations", h.authed(h.invite))
+	app.Get(Prefix+"/enterprise/claim", h.authed(h.claimStatus))
+	app.Post(Prefix+"/enterprise/claim", h.authed(h.submitClaim))
+	app.Post(Prefix+"/enterprise/claim/documents", h.authed(h.uploadClaimDocument))
+	app.Get(Prefix+"/enterprise/members", h.authed(h.roster))
+	app.Delete(Prefix+"/enterprise/members/:id", h.authed(h.removeMember))
+	app.Post(Prefix+"/enterprise/admin", h.authed(h.handOver))
 
 	app.Post(Prefix+"/cases", h.authed(h.createCase))
 	app.Get(Prefix+"/cases", h.authed(h.listCases))

@@ -25,9 +25,9 @@ func (f *fixture) listIDs(v cases.Viewer, flt cases.Filter) ([]int64, error) {
 // List: who sees which case, and what the others get.
 func TestVisibility(t *testing.T) {
 	f := newFixture(t)
-	served := f.inService(f.submit(f.ent), 10) // 李四's case, enterprise 11, specialist A
-	window := f.submit(f.clerk)                // window intake: no enterprise, no specialist
-	otherEnt := f.submit(member(31, 12, true)) // enterprise 12
+	served := f.inService(f.submit(f.ent), 10)                              // 李四's case, enterprise 11, specialist A
+	window := f.submitForm(f.clerk, formOf(windowCreditCode))               // window intake: no enterprise, no specialist
+	otherEnt := f.submitForm(member(31, 12, true), formOf(otherCreditCode)) // enterprise 12
 
 	colleague := member(22, 11, true)   // verified member of enterprise 11
 	unverified := member(23, 11, false) // claimed the credit code, not verified yet

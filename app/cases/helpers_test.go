@@ -63,6 +63,17 @@ func seed(t testing.TB, db *storage.DB) {
 	if err := db.Holidays().SeedIfEmpty(ctx); err != nil {
 		t.Fatalf("seed holidays: %v", err)
 	}
+	// Enterprises 11 and 12 of the test viewers: a verified member submits
+	// with their own enterprise's credit code only.
+	for _, e := range []struct {
+		id   int64
+		code string
+	}{{11, validCreditCode}, {12, otherCreditCode}} {
+		if err := db.W.Exec(`INSERT INTO enterprises (id, name, credit_code, address, nature, admin_id, created_at, updated_at)
+			VALUES (?, ?, ?, '', '', 0, ?, ?)`, e.id, "企业"+e.code[:4], e.code, monday, monday).Error; err != nil {
+			t.Fatalf("seed enterprise: %v", err)
+		}
+	}
 	for _, u := range []string{"wang", "li"} {
 		s := &accounts.Staff{Username: u, PasswordHash: "x", Role: casework.RoleSpecialist,
 			Name: map[string]string{"wang": "王专员", "li": "李专员"}[u], CreatedAt: monday, UpdatedAt: monday}
@@ -110,8 +121,21 @@ func member(id, ent int64, verified bool) cases.Viewer {
 		EnterpriseID: ent, Verified: verified}
 }
 
-// validCreditCode is the worked example of GB 32100-2015.
+// validCreditCode is the worked example of GB 32100-2015 (enterprise 11).
 const validCreditCode = "91350100M000100Y43"
+
+// otherCreditCode is enterprise 12's; windowCreditCode is registered by nobody.
+var (
+	otherCreditCode  = casework.CreditCodeWithCheck("91441700MA0000012")
+	windowCreditCode = casework.CreditCodeWithCheck("91441700MA0000013")
+)
+
+// formOf is the valid form with another credit code.
+func formOf(code string) casework.Form {
+	f := validForm()
+	f.Enterprise.CreditCode = code
+	return f
+}
 
 func validForm() casework.Form {
 	return casework.Form{
@@ -230,7 +254,7 @@ func itoa(id int64) string { b, _ := json.Marshal(id); return string(b) }
 // get reads a case as the clerk (who sees every case).
 func (f *fixture) get(id int64) *cases.Detail {
 	f.t.Helper()
-	d, err := f.svc.Get(ctx, f.clerk, id)
+	d, err := f.svc.Get(ctx, f.head, id)
 	if err != nil {
 		f.t.Fatalf("get %d: %v", id, err)
 	}

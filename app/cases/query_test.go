@@ -6,6 +6,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"sunshine/app/audit"
 	"sunshine/app/cases"
 	"sunshine/app/casework"
 	"sunshine/app/storage"
@@ -67,6 +68,14 @@ func TestGetCostsFixedQueries(t *testing.T) {
 		big = f.must(f.specA, big, casework.ActionRecord, map[string]any{"note": "跟踪记录", "public": i%2 == 0})
 	}
 	qc := countQueries(t, f.db)
+	// What appending one audit record costs (the hash chain reads its
+	// predecessor): a staff read pays it once, whatever the timeline.
+	auditCost := qc.during(func() {
+		rec := &audit.Record{ActorID: 1, ActorRole: "clerk", Action: "probe", ObjectType: "case", ObjectID: "0", Result: audit.OK, At: monday}
+		if err := f.db.Cases().InTx(ctx, func(tx cases.Tx) error { return tx.Audit(rec) }); err != nil {
+			t.Fatal(err)
+		}
+	})
 	for _, v := range []cases.Viewer{f.clerk, f.specA, f.ent} {
 		var n [2]int64
 		for i, tc := range []struct {
@@ -83,8 +92,12 @@ func TestGetCostsFixedQueries(t *testing.T) {
 				t.Fatalf("%s: timeline of %d events, want %d", v.Role, len(d.Timeline), tc.events)
 			}
 		}
-		if n[0] != n[1] || n[1] > 3 || n[1] == 0 {
-			t.Errorf("%s: Get ran %d statements for 5 events and %d for 50; want the same, at most 3", v.Role, n[0], n[1])
+		limit := int64(3)
+		if v.Role.IsStaff() {
+			limit += auditCost // the audit record of a staff read
+		}
+		if n[0] != n[1] || n[1] > limit || n[1] == 0 {
+			t.Errorf("%s: Get ran %d statements for 5 events and %d for 50; want the same, at most %d", v.Role, n[0], n[1], limit)
 		}
 	}
 }

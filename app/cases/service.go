@@ -45,10 +45,11 @@ func (s *Service) OnEvent(h Hook) { s.hooks = append(s.hooks, h) }
 // Now returns the service clock.
 func (s *Service) Now() time.Time { return s.now() }
 
-// Detail is a case with its timeline.
+// Detail is a case with its timeline, cut to the reader's view.
 type Detail struct {
 	Case     *casework.Case
 	Timeline []casework.Event
+	View     View
 }
 
 // SubmitInput is a new application.
@@ -77,6 +78,18 @@ func (s *Service) Submit(ctx context.Context, v Viewer, in SubmitInput) (*casewo
 	switch {
 	case v.Role == casework.RoleEnterprise:
 		c.EnterpriseID = v.EnterpriseID
+		if v.Verified && v.EnterpriseID != 0 {
+			// A verified member applies for their own enterprise only: a
+			// case filed under it with another code would show that other
+			// enterprise's application to this one's members (SPEC §2).
+			id, err := s.store.EnterpriseByCreditCode(ctx, c.Form.Enterprise.CreditCode)
+			if err != nil {
+				return nil, err
+			}
+			if id != v.EnterpriseID {
+				return nil, errs.FieldErrors(map[string]string{"enterprise.credit_code": "统一社会信用代码与您认证的企业不一致：请填写本企业的统一社会信用代码，或以对应企业的认证账号提交"})
+			}
+		}
 	case c.Form.Enterprise.CreditCode != "":
 		// Window, complaint and hotline intake: the case belongs to the
 		// registered enterprise of that credit code, so its members see it.
@@ -108,9 +121,23 @@ func (s *Service) Submit(ctx context.Context, v Viewer, in SubmitInput) (*casewo
 	return c, nil
 }
 
-// Get returns a case the viewer may see, with its timeline (the caller
-// filters internal events for enterprises). Errors: not_found, forbidden.
+// Get returns a case the viewer may see, with its timeline, cut to the
+// viewer's view (a liaison's matter view, the archiving pool's view, phone
+// numbers masked for staff; the caller filters internal events for
+// enterprises). Staff reads are audited. Errors: not_found, forbidden,
+// unavailable (the read could not be audited).
 func (s *Service) Get(ctx context.Context, v Viewer, id int64) (*Detail, error) {
+	return s.get(ctx, v, id, true)
+}
+
+// AfterWrite is Get for the answer to the viewer's own write: the write's
+// audit record already names the reader and the case, so the read is not
+// audited again. Errors: those of Get.
+func (s *Service) AfterWrite(ctx context.Context, v Viewer, id int64) (*Detail, error) {
+	return s.get(ctx, v, id, false)
+}
+
+func (s *Service) get(ctx context.Context, v Viewer, id int64, audited bool) (*Detail, error) {
 	if err := s.mayReadCases(ctx, v); err != nil {
 		return nil, err
 	}
@@ -126,7 +153,17 @@ func (s *Service) Get(ctx context.Context, v Viewer, id int64) (*Detail, error) 
 			return nil, err
 		}
 	}
-	return &Detail{Case: c, Timeline: tl}, nil
+	d := &Detail{Case: c, Timeline: tl, View: viewOf(v, c)}
+	if audited && v.Role.IsStaff() {
+		// A staff read of a case's personal data is audited (SPEC §6); the
+		// read fails when it cannot be.
+		rec := s.record(ctx, v, "case.read", id, audit.OK, string(d.View))
+		if err := s.store.InTx(ctx, func(tx Tx) error { return tx.Audit(rec) }); err != nil {
+			return nil, err
+		}
+	}
+	redact(d, v)
+	return d, nil
 }
 
 // Act applies one workflow action as one transaction. A role that may

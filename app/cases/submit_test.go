@@ -54,7 +54,10 @@ func TestSubmitAndReadBack(t *testing.T) {
 	if !numberRe.MatchString(c.Number) || c.Status != casework.Submitted || c.Version != 1 {
 		t.Fatalf("new case: number %q status %s version %d", c.Number, c.Status, c.Version)
 	}
-	d := f.get(c.ID)
+	d, err := f.svc.Get(ctx, f.ent, c.ID) // the submitter reads their own form unmasked
+	if err != nil {
+		t.Fatal(err)
+	}
 	if !reflect.DeepEqual(d.Case.Form, form) {
 		t.Fatalf("form changed in storage:\n got %+v\nwant %+v", d.Case.Form, form)
 	}
@@ -86,7 +89,9 @@ func TestSubmitAndReadBack(t *testing.T) {
 		t.Fatalf("rate: %v", err)
 	}
 
-	d = f.get(c.ID)
+	if d, err = f.svc.Get(ctx, f.ent, c.ID); err != nil {
+		t.Fatal(err)
+	}
 	got := d.Case
 	if g, w := jsonOf(t, got.Registration), jsonOf(t, c.Registration); g != w {
 		t.Errorf("registration changed in storage:\n got %s\nwant %s", g, w)
@@ -206,4 +211,25 @@ func TestCaseNumbersUnderRace(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestVerifiedMemberSubmitsForOwnEnterprise: a verified member's own
+// submission must carry their enterprise's credit code (SPEC §2); an
+// unverified user may submit any, and sees only their own.
+func TestVerifiedMemberSubmitsForOwnEnterprise(t *testing.T) {
+	f := newFixture(t)
+	for _, code := range []string{otherCreditCode, windowCreditCode} {
+		_, err := f.svc.Submit(ctx, f.ent, cases.SubmitInput{Form: formOf(code), Channel: casework.ChannelMiniProgram, Mode: casework.FormFull})
+		if !errs.Is(err, errs.Unprocessable) || errs.FieldsOf(err)["enterprise.credit_code"] == "" {
+			t.Fatalf("verified member submitted for %s: %v", code, err)
+		}
+	}
+	if n := f.count("SELECT COUNT(*) FROM cases"); n != 0 {
+		t.Fatalf("%d cases stored by refused submissions", n)
+	}
+	c := f.submitForm(member(51, 0, false), formOf(otherCreditCode))
+	if c.EnterpriseID != 0 {
+		t.Fatalf("an unverified user's case was filed under enterprise %d", c.EnterpriseID)
+	}
+	f.submit(f.ent)
 }

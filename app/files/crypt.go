@@ -1,6 +1,7 @@
 package files
 
 import (
+	"bytes"
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/rand"
@@ -75,6 +76,12 @@ func chunkAAD(header []byte, name string, i uint64, last bool) []byte {
 
 // seal writes plain, encrypted for the stored name, to w.
 func seal(w io.Writer, aead cipher.AEAD, name string, plain []byte) error {
+	return sealStream(w, aead, name, bytes.NewReader(plain))
+}
+
+// sealStream reads r to its end and writes it, encrypted for the stored
+// name, to w, one chunk at a time: at most one chunk is held in memory.
+func sealStream(w io.Writer, aead cipher.AEAD, name string, r io.Reader) error {
 	header := make([]byte, len(magic)+nonceSize)
 	copy(header, magic)
 	if _, err := rand.Read(header[len(magic):]); err != nil {
@@ -84,19 +91,32 @@ func seal(w io.Writer, aead cipher.AEAD, name string, plain []byte) error {
 		return err
 	}
 	base := header[len(magic):]
+	plain := make([]byte, chunkSize)
 	buf := make([]byte, 0, chunkSize+tagSize)
 	for i := uint64(0); ; i++ {
-		n := min(len(plain), chunkSize)
+		n, err := io.ReadFull(r, plain)
+		switch {
+		case err == nil, errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		default:
+			return err
+		}
+		// A full chunk is the last one only when nothing follows; the
+		// format needs the last chunk short, so a full one is followed by
+		// an empty last chunk.
 		last := n < chunkSize
 		buf = aead.Seal(buf[:0], chunkNonce(base, i), plain[:n], chunkAAD(header, name, i, last))
 		if _, err := w.Write(buf); err != nil {
 			return err
 		}
-		plain = plain[n:]
 		if last {
 			return nil
 		}
 	}
+}
+
+// sealedSize is the size of the stored file of a plaintext of n bytes.
+func sealedSize(n int64) int64 {
+	return int64(len(magic)+nonceSize) + n + (n/chunkSize+1)*tagSize
 }
 
 // opener decrypts a stored file chunk by chunk and, at the end, checks the
@@ -104,6 +124,8 @@ func seal(w io.Writer, aead cipher.AEAD, name string, plain []byte) error {
 type opener struct {
 	src    io.ReadCloser
 	aead   cipher.AEAD
+	others []cipher.AEAD // tried on the first chunk when aead fails (key rotation)
+	keyIdx int           // which key opened the file: 0 = aead, i = others[i-1]
 	header []byte
 	name   string
 	want   []byte
@@ -115,8 +137,9 @@ type opener struct {
 	err    error
 }
 
-// open reads the header of src and returns a reader of the plaintext.
-func open(src io.ReadCloser, aead cipher.AEAD, name, sha string) (*opener, error) {
+// open reads the header of src and returns a reader of the plaintext. The
+// first chunk decides the key: aead, else the first of others that opens it.
+func open(src io.ReadCloser, name, sha string, aead cipher.AEAD, others ...cipher.AEAD) (*opener, error) {
 	header := make([]byte, len(magic)+nonceSize)
 	if _, err := io.ReadFull(src, header); err != nil || string(header[:len(magic)]) != magic {
 		return nil, ErrCorrupt
@@ -125,8 +148,14 @@ func open(src io.ReadCloser, aead cipher.AEAD, name, sha string) (*opener, error
 	if err != nil {
 		return nil, ErrCorrupt
 	}
-	return &opener{src: src, aead: aead, header: header, name: name, want: want, sum: sha256.New(),
-		buf: make([]byte, chunkSize+tagSize)}, nil
+	o := &opener{src: src, aead: aead, others: others, header: header, name: name, want: want, sum: sha256.New(),
+		buf: make([]byte, chunkSize+tagSize)}
+	// Decrypt the first chunk now, so a wrong key or a damaged file is an
+	// error of open and not of the first Read.
+	if o.err = o.next(); o.err != nil {
+		return nil, o.err
+	}
+	return o, nil
 }
 
 // Read implements io.Reader.
@@ -158,7 +187,16 @@ func (o *opener) next() error {
 	if n < tagSize {
 		return ErrCorrupt
 	}
-	plain, err := o.aead.Open(o.buf[:0:0], chunkNonce(o.header[len(magic):], o.i), o.buf[:n], chunkAAD(o.header, o.name, o.i, last))
+	nonce, aad := chunkNonce(o.header[len(magic):], o.i), chunkAAD(o.header, o.name, o.i, last)
+	plain, err := o.aead.Open(o.buf[:0:0], nonce, o.buf[:n], aad)
+	if err != nil && o.i == 0 {
+		for i, other := range o.others {
+			if plain, err = other.Open(o.buf[:0:0], nonce, o.buf[:n], aad); err == nil {
+				o.aead, o.keyIdx = other, i+1
+				break
+			}
+		}
+	}
 	if err != nil {
 		return ErrCorrupt
 	}

@@ -26,6 +26,7 @@ type Meta struct {
 	ContentType  string
 	Size         int64
 	SHA256       string // of the plaintext, hex
+	KeyID        string // KeyID of the key that encrypted the file ("" = before key ids)
 	UploaderRole casework.Role
 	UploaderID   int64
 	CreatedAt    time.Time
@@ -41,6 +42,20 @@ type Store interface {
 	Attachment(ctx context.Context, id int64) (*Meta, error)
 	// Attachments lists the attachments of a case, oldest first.
 	Attachments(ctx context.Context, caseID int64) ([]Meta, error)
+	// AttachmentByStoredName returns the attachment whose object has this
+	// stored name. Returns not_found.
+	AttachmentByStoredName(ctx context.Context, name string) (*Meta, error)
+	// AttachmentsAfter lists up to limit attachments with an id above
+	// afterID, by id; with notKeyID set, only those whose KeyID differs.
+	AttachmentsAfter(ctx context.Context, afterID int64, limit int, notKeyID string) ([]Meta, error)
+	// ReplaceObject points attachment id from the object oldName to newName
+	// encrypted under keyID, and records oldName as garbage, in one
+	// transaction. Returns conflict when the row no longer names oldName.
+	ReplaceObject(ctx context.Context, id int64, oldName, newName, keyID string) error
+	// Garbage lists up to limit stored names whose objects are to be removed.
+	Garbage(ctx context.Context, limit int) ([]string, error)
+	// DropGarbage forgets a removed object.
+	DropGarbage(ctx context.Context, name string) error
 }
 
 // CaseAccess is the case visibility rule (cases.Service implements it).

@@ -12,10 +12,12 @@ import (
 )
 
 // Part is the upload found in a multipart/form-data body: the part named
-// "file" and the optional "step" field.
+// "file" and the optional "step" (case materials) or "kind" (enterprise
+// documents) field.
 type Part struct {
 	Filename string
 	Step     string
+	Kind     string
 	File     io.Reader // reads from the body; valid as long as the body is
 }
 
@@ -33,16 +35,20 @@ func ReadMultipart(contentType string, body []byte) (*Part, error) {
 	p := &Part{}
 	found := false
 	err = eachPart(body, boundary, func(part *multipart.Part) (bool, error) {
-		switch part.FormName() {
-		case "step":
+		switch name := part.FormName(); name {
+		case "step", "kind":
 			b, err := io.ReadAll(io.LimitReader(part, 65))
 			if err != nil {
 				return false, err
 			}
 			if len(b) > 64 {
-				return false, errs.FieldErrors(map[string]string{"step": "材料所属环节无效"})
+				return false, errs.FieldErrors(map[string]string{name: "字段内容过长"})
 			}
-			p.Step = strings.TrimSpace(string(b))
+			if name == "step" {
+				p.Step = strings.TrimSpace(string(b))
+			} else {
+				p.Kind = strings.TrimSpace(string(b))
+			}
 		case "file":
 			found = true
 			p.Filename = part.FileName()

@@ -11,8 +11,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -20,25 +18,35 @@ import (
 
 	"sunshine/app/audit"
 	"sunshine/app/cases"
+	"sunshine/app/casework"
 	"sunshine/app/errs"
 )
 
 // Options configure the service.
 type Options struct {
-	Dir      string // where encrypted files live (config FilesDir)
-	Key      string // config AttachmentKey: 64 hex characters or a passphrase
-	MaxBytes int64  // the largest accepted file
-	Store    Store
-	Cases    CaseAccess
-	Audit    audit.Store
-	Now      func() time.Time // nil: time.Now
-	Log      *slog.Logger
+	Dir string // where encrypted files live (config FilesDir) when Blobs is nil
+	// Blobs is where the encrypted objects live; nil keeps them under Dir.
+	Blobs Blobs
+	Key   string // config AttachmentKey: 64 hex characters or a passphrase
+	// PreviousKey is the key being rotated away from: files still under it
+	// stay readable until rotate-attachment-key has re-encrypted them.
+	PreviousKey string
+	MaxBytes    int64 // the largest accepted file
+	Store       Store
+	Cases       CaseAccess
+	Audit       audit.Store
+	Now         func() time.Time // nil: time.Now
+	Log         *slog.Logger
 }
 
 // Service uploads, lists and opens the materials of cases.
 type Service struct {
-	o    Options
-	aead cipher.AEAD
+	o      Options
+	blobs  Blobs
+	aead   cipher.AEAD
+	keyID  string
+	prev   cipher.AEAD // nil without a previous key
+	prevID string
 }
 
 // New checks the options and creates the files directory.
@@ -46,8 +54,8 @@ func New(o Options) (*Service, error) {
 	if o.Key == "" {
 		return nil, errors.New("files: no attachment key configured")
 	}
-	if o.Dir == "" || o.Store == nil || o.Cases == nil || o.Audit == nil || o.MaxBytes <= 0 {
-		return nil, errors.New("files: Dir, Store, Cases, Audit and MaxBytes are required")
+	if o.Dir == "" && o.Blobs == nil || o.Store == nil || o.Cases == nil || o.Audit == nil || o.MaxBytes <= 0 {
+		return nil, errors.New("files: Dir or Blobs, Store, Cases, Audit and MaxBytes are required")
 	}
 	if o.Now == nil {
 		o.Now = time.Now
@@ -55,15 +63,40 @@ func New(o Options) (*Service, error) {
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
-	if err := os.MkdirAll(o.Dir, 0o700); err != nil {
-		return nil, fmt.Errorf("files: create %s: %w", o.Dir, err)
+	s := &Service{o: o, blobs: o.Blobs, keyID: KeyID(o.Key)}
+	if s.blobs == nil {
+		d, err := NewDirBlobs(o.Dir)
+		if err != nil {
+			return nil, fmt.Errorf("files: create %s: %w", o.Dir, err)
+		}
+		s.blobs = d
 	}
-	aead, err := newAEAD(ParseKey(o.Key))
-	if err != nil {
+	var err error
+	if s.aead, err = newAEAD(ParseKey(o.Key)); err != nil {
 		return nil, err
 	}
-	return &Service{o: o, aead: aead}, nil
+	if o.PreviousKey != "" && KeyID(o.PreviousKey) != s.keyID {
+		if s.prev, err = newAEAD(ParseKey(o.PreviousKey)); err != nil {
+			return nil, err
+		}
+		s.prevID = KeyID(o.PreviousKey)
+	}
+	return s, nil
 }
+
+// KeyID names a key without revealing it: recorded with every attachment,
+// it says which key encrypted the file (rotation progress).
+func KeyID(key string) string {
+	k := ParseKey(key)
+	sum := sha256.Sum256(append([]byte("sunshine attachment key id\x00"), k[:]...))
+	return hex.EncodeToString(sum[:8])
+}
+
+// Blobs returns the object store.
+func (s *Service) Blobs() Blobs { return s.blobs }
+
+// Ready checks that the object store answers.
+func (s *Service) Ready(ctx context.Context) error { return s.blobs.Ready(ctx) }
 
 // MaxBytes is the largest accepted file.
 func (s *Service) MaxBytes() int64 { return s.o.MaxBytes }
@@ -108,14 +141,22 @@ func (s *Service) Upload(ctx context.Context, v cases.Viewer, caseID int64, step
 	if m.StoredName, err = randomName(); err != nil {
 		return nil, errs.Wrap(errs.Internal, "生成文件名失败", err)
 	}
-	if err := s.write(m.StoredName, data); err != nil {
-		return nil, errs.Wrap(errs.Internal, "保存文件失败", err)
+	m.KeyID = s.keyID
+	// The object waits under its pending key until the row is committed,
+	// then moves to its final key; a crash in between leaves a pending
+	// object that Sweep promotes (row exists) or removes (no row).
+	pending := PendingKey(m.StoredName)
+	if err := s.put(ctx, pending, m.StoredName, bytes.NewReader(data), m.Size); err != nil {
+		return nil, errs.Wrap(errs.Unavailable, "材料存储暂不可用，请稍后再试", err)
 	}
 	rec := s.record(ctx, v, "attachment.upload", "", audit.OK,
 		fmt.Sprintf("case=%d type=%s size=%d sha256=%s", caseID, kind.MIME, m.Size, m.SHA256))
 	if err := s.o.Store.InsertAttachment(ctx, m, rec); err != nil {
-		_ = os.Remove(s.path(m.StoredName))
+		_ = s.blobs.Delete(context.WithoutCancel(ctx), pending)
 		return nil, err
+	}
+	if err := s.blobs.Move(context.WithoutCancel(ctx), pending, FinalKey(m.StoredName)); err != nil {
+		s.o.Log.Warn("attachment left under its pending key; the sweeper promotes it", "attachment_id", m.ID, "err", err)
 	}
 	s.o.Log.Info("attachment stored", "attachment_id", m.ID, "case_id", caseID, "type", kind.MIME, "size", m.Size)
 	return m, nil
@@ -127,7 +168,24 @@ func (s *Service) List(ctx context.Context, v cases.Viewer, caseID int64) ([]Met
 	if _, err := s.o.Cases.CanSee(ctx, v, caseID); err != nil {
 		return nil, err
 	}
-	return s.o.Store.Attachments(ctx, caseID)
+	list, err := s.o.Store.Attachments(ctx, caseID)
+	if err != nil || v.Role != casework.RoleLiaison {
+		return list, err
+	}
+	out := make([]Meta, 0, len(list))
+	for _, m := range list {
+		if matterFile(&m) {
+			out = append(out, m)
+		}
+	}
+	return out, nil
+}
+
+// matterFile reports whether a liaison may read an attachment: the matter's
+// files are those liaisons uploaded and those filed under 协调 (coordinate,
+// the materials sent to the departments) — not the whole case's materials.
+func matterFile(m *Meta) bool {
+	return m.UploaderRole == casework.RoleLiaison || m.Step == string(casework.ActionCoordinate)
 }
 
 // Open returns an attachment and a reader of its plaintext for a viewer who
@@ -144,21 +202,20 @@ func (s *Service) Open(ctx context.Context, v cases.Viewer, id int64) (*Meta, io
 		}
 		return nil, nil, err
 	}
-	if _, err := s.o.Cases.CanSee(ctx, v, m.CaseID); err != nil {
+	_, err = s.o.Cases.CanSee(ctx, v, m.CaseID)
+	if err == nil && v.Role == casework.RoleLiaison && !matterFile(m) {
+		err = errs.E(errs.NotFound, "附件不存在")
+	}
+	if err != nil {
 		s.audit(ctx, v, "attachment.download", obj, audit.Denied, errs.MessageOf(err))
 		if errs.Is(err, errs.NotFound) {
 			return nil, nil, errs.Wrap(errs.NotFound, "附件不存在", err)
 		}
 		return nil, nil, err
 	}
-	f, err := os.Open(s.path(m.StoredName))
+	rc, err := s.openPlain(ctx, m)
 	if err != nil {
-		return nil, nil, errs.Wrap(errs.Internal, "附件文件缺失", err)
-	}
-	rc, err := open(f, s.aead, m.StoredName, m.SHA256)
-	if err != nil {
-		f.Close()
-		return nil, nil, errs.Wrap(errs.Internal, "附件文件已损坏", err)
+		return nil, nil, err
 	}
 	rec := s.record(ctx, v, "attachment.download", obj, audit.OK, fmt.Sprintf("case=%d sha256=%s", m.CaseID, m.SHA256))
 	if err := s.o.Audit.Append(ctx, rec); err != nil {
@@ -194,39 +251,52 @@ func randomName() (string, error) {
 	return hex.EncodeToString(b), nil
 }
 
-// path is where a stored name lives: a two-level fan-out keeps directories
-// small. Names are checked so that no path can be smuggled in.
-func (s *Service) path(name string) string {
-	if !storedNameRe.MatchString(name) {
-		return filepath.Join(s.o.Dir, "invalid")
-	}
-	return filepath.Join(s.o.Dir, name[:2], name+".bin")
+// put encrypts plain for the stored name and streams it to key.
+func (s *Service) put(ctx context.Context, key, name string, plain io.Reader, size int64) error {
+	pr, pw := io.Pipe()
+	go func() { pw.CloseWithError(sealStream(pw, s.aead, name, plain)) }()
+	err := s.blobs.Put(ctx, key, pr, sealedSize(size))
+	pr.CloseWithError(errors.New("files: upload ended"))
+	return err
 }
 
-// write encrypts data to a temporary file and renames it into place, so a
-// crash never leaves a half-written file under the final name.
-func (s *Service) write(name string, data []byte) error {
-	final := s.path(name)
-	if err := os.MkdirAll(filepath.Dir(final), 0o700); err != nil {
-		return err
+// Object opens the stored (encrypted) object of an attachment: under its
+// final key, else under its pending key (row committed, move not done yet).
+func (s *Service) Object(ctx context.Context, m *Meta) (io.ReadCloser, error) {
+	rc, err := s.blobs.Get(ctx, FinalKey(m.StoredName))
+	if errors.Is(err, ErrNoObject) {
+		rc, err = s.blobs.Get(ctx, PendingKey(m.StoredName))
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(final), name+".*.tmp")
+	return rc, err
+}
+
+// openPlain returns a reader of the plaintext of an attachment, trying the
+// key its row names first.
+func (s *Service) openPlain(ctx context.Context, m *Meta) (io.ReadCloser, error) {
+	if !storedNameRe.MatchString(m.StoredName) {
+		return nil, errs.E(errs.Internal, "附件文件缺失")
+	}
+	f, err := s.Object(ctx, m)
+	if errors.Is(err, ErrNoObject) {
+		return nil, errs.Wrap(errs.Internal, "附件文件缺失", err)
+	}
 	if err != nil {
-		return err
+		return nil, errs.Wrap(errs.Unavailable, "材料存储暂不可用，请稍后再试", err)
 	}
-	defer os.Remove(tmp.Name())
-	if err := seal(tmp, s.aead, name, data); err != nil {
-		tmp.Close()
-		return err
+	first, other := s.aead, s.prev
+	if s.prev != nil && m.KeyID == s.prevID {
+		first, other = s.prev, s.aead
 	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
+	var others []cipher.AEAD
+	if other != nil {
+		others = append(others, other)
 	}
-	if err := tmp.Close(); err != nil {
-		return err
+	rc, err := open(f, m.StoredName, m.SHA256, first, others...)
+	if err != nil {
+		f.Close()
+		return nil, errs.Wrap(errs.Internal, "附件文件已损坏", err)
 	}
-	return os.Rename(tmp.Name(), final)
+	return rc, nil
 }
 
 func (s *Service) record(ctx context.Context, v cases.Viewer, action, obj, result, detail string) *audit.Record {

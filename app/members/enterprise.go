@@ -53,9 +53,10 @@ func (in *BindInput) normalize() map[string]string {
 var errRetry = errors.New("members: retry")
 
 // Bind binds the member to the enterprise of a credit code, or updates it.
-// The first registrant of a credit code becomes its administrator; anyone
-// else joins unverified unless a valid invitation code is given (also when
-// the administrator has since left: then a clerk verifies); only the
+// Entering a credit code proves nothing (SPEC §2): the first registrant is
+// only the enterprise's claimant until a clerk approves their claim
+// (SubmitClaim, DecideClaim, Verify); anyone else joins unverified unless a
+// valid invitation code of the verified administrator is given. Only the
 // administrator changes the enterprise's profile. Errors: unprocessable
 // (fields, invalid invitation — nothing changes), forbidden (a member who is
 // not the administrator edits the profile), conflict (an administrator with
@@ -101,6 +102,11 @@ func (s *Service) bindOnce(ctx context.Context, id int64, in BindInput) (*Profil
 				return err
 			}
 			created = true
+			// Window and hotline cases filed before the enterprise was
+			// registered belong to it now; only verified members see them.
+			if _, err := tx.AttachCases(0, ent.ID, ent.CreditCode); err != nil {
+				return err
+			}
 		case err != nil:
 			return err
 		}
@@ -113,12 +119,11 @@ func (s *Service) bindOnce(ctx context.Context, id int64, in BindInput) (*Profil
 			m.EnterpriseID, m.Role, m.Verified, m.VerifiedVia, m.VerifiedAt = ent.ID, RoleMember, false, "", nil
 		}
 		if !m.Verified {
-			via, err := s.verifyBy(tx, m, ent, created, in.InviteCode, now)
+			via, err := s.verifyBy(tx, m, ent, in.InviteCode, now)
 			if err != nil {
 				return err
 			}
 			if via != "" {
-				ent.AdminID = adminIf(m, ent.AdminID)
 				if _, err := tx.AttachCases(m.ID, ent.ID, ent.CreditCode); err != nil {
 					return err
 				}
@@ -165,38 +170,23 @@ func (s *Service) leave(tx Tx, m *Member) error {
 	return nil
 }
 
-// verifyBy verifies m in ent: as its administrator when m has just
-// registered it (created), else with a valid invitation; it returns how (""
-// when m stays unverified). An enterprise that already exists is never
-// claimed by entering its credit code, even when it has no administrator
-// (the last one left): that would show its cases to whoever comes next, so
-// only an invitation or a clerk at the window (Verify) verifies then.
-func (s *Service) verifyBy(tx Tx, m *Member, ent *Enterprise, created bool, invite string, now time.Time) (string, error) {
-	ok := false
-	if created {
-		var err error
-		if ok, err = tx.ClaimAdmin(ent.ID, m.ID); err != nil {
-			return "", err
-		}
-	}
-	via := ""
-	switch {
-	case ok:
-		m.Role, via = RoleAdmin, ViaFirst
-	case invite != "":
-		used, err := tx.RedeemInvite(hashCode(invite), ent.ID, m.ID, now)
-		if err != nil {
-			return "", err
-		}
-		if !used {
-			return "", errs.FieldErrors(map[string]string{"invite_code": "邀请码无效、已使用或已过期，请向企业管理员重新获取"})
-		}
-		via = ViaInvite
-	default:
+// verifyBy verifies m in ent with a valid invitation of its verified
+// administrator and returns how ("" when m stays unverified). Registering a
+// credit code, first or not, never verifies: that would show the
+// enterprise's cases to whoever typed a public number first.
+func (s *Service) verifyBy(tx Tx, m *Member, ent *Enterprise, invite string, now time.Time) (string, error) {
+	if invite == "" {
 		return "", nil
 	}
-	m.Verified, m.VerifiedVia, m.VerifiedAt = true, via, &now
-	return via, nil
+	used, err := tx.RedeemInvite(hashCode(invite), ent.ID, m.ID, now)
+	if err != nil {
+		return "", err
+	}
+	if !used {
+		return "", errs.FieldErrors(map[string]string{"invite_code": "邀请码无效、已使用或已过期，请向企业管理员重新获取"})
+	}
+	m.Verified, m.VerifiedVia, m.VerifiedAt = true, ViaInvite, &now
+	return ViaInvite, nil
 }
 
 // updateProfile applies the enterprise fields: the administrator's change
@@ -225,13 +215,6 @@ func (s *Service) updateProfile(tx Tx, m *Member, ent *Enterprise, in BindInput,
 	}
 	ent.UpdatedAt = now
 	return tx.UpdateEnterprise(ent)
-}
-
-func adminIf(m *Member, current int64) int64 {
-	if m.Role == RoleAdmin {
-		return m.ID
-	}
-	return current
 }
 
 func boolText(b bool) string {

@@ -94,15 +94,23 @@ func mayManage(a casework.Actor) bool {
 	return a.Role == casework.RoleClerk || a.Role == casework.RoleHead
 }
 
-// Verify records that a clerk checked the member's papers at the window:
-// the member becomes a verified member (the administrator, if the enterprise
-// has none) and their own cases of that credit code are filed under the
-// enterprise. Verifying twice is harmless. Errors: forbidden (not a clerk or
-// head), not_found, conflict (the member has bound no enterprise).
-func (s *Service) Verify(ctx context.Context, staff casework.Actor, memberID int64) (*Profile, error) {
+// Verify records that a clerk checked the member's papers at the window
+// (营业执照 and 授权委托书 seen in person, no uploads): the member becomes a
+// verified member (the administrator, if the enterprise has none) and the
+// enterprise's window and hotline cases, and the member's own, are filed
+// under it. A pending claim of the member is approved with it; otherwise an
+// approved window claim records the decision. The note says what was seen.
+// Verifying twice is harmless. Errors: forbidden (not a clerk or head),
+// not_found, conflict (the member has bound no enterprise), unprocessable
+// (note missing).
+func (s *Service) Verify(ctx context.Context, staff casework.Actor, memberID int64, note string) (*Profile, error) {
 	if !mayManage(staff) {
 		s.audit(ctx, staff, "member.verify", "member", memberID, audit.Denied, "")
 		return nil, errs.E(errs.Forbidden, "只有窗口工作人员或中心负责人可以核验企业用户")
+	}
+	note = strings.TrimSpace(note)
+	if err := checkNote(note, true, "note"); err != nil {
+		return nil, errs.FieldErrors(map[string]string{"note": "请注明现场核验的材料（如营业执照原件、授权委托书）"})
 	}
 	now := s.d.Now().UTC()
 	var p Profile
@@ -124,21 +132,28 @@ func (s *Service) Verify(ctx context.Context, staff casework.Actor, memberID int
 		if m.Verified {
 			return nil
 		}
-		ok, err := tx.ClaimAdmin(ent.ID, m.ID)
+		c, err := tx.PendingClaim(m.ID)
 		if err != nil {
 			return err
 		}
-		if ok {
-			m.Role, ent.AdminID = RoleAdmin, m.ID
+		if c == nil {
+			c = &Claim{EnterpriseID: ent.ID, MemberID: m.ID, Status: ClaimPending, Basis: BasisWindow, CreatedAt: now}
+			if err := tx.CreateClaim(c, nil); err != nil {
+				return err
+			}
 		}
-		m.Verified, m.VerifiedVia, m.VerifiedAt, m.UpdatedAt = true, ViaWindow, &now, now
-		if err := tx.SaveMember(m); err != nil {
+		c.Status, c.Note, c.ReviewerID, c.ReviewerName, c.ReviewedAt, c.UpdatedAt = ClaimApproved, note, staff.ID, staff.Name, &now, now
+		if err := tx.SaveClaimDecision(c); err != nil {
 			return err
 		}
-		if _, err := tx.AttachCases(m.ID, ent.ID, ent.CreditCode); err != nil {
+		if err := s.verifyIn(tx, m, ent, ViaWindow, now); err != nil {
 			return err
 		}
-		return tx.Audit(s.record(ctx, staff, "member.verify", "member", m.ID, "enterprise="+itoa(ent.ID)))
+		if err := s.notice(tx, Notice{Event: NoticeClaimApproved, MemberID: m.ID, ClaimID: c.ID, EnterpriseName: ent.Name,
+			CreditCode: ent.CreditCode, Note: note, At: now}); err != nil {
+			return err
+		}
+		return tx.Audit(s.record(ctx, staff, "member.verify", "member", m.ID, "enterprise="+itoa(ent.ID)+" claim="+itoa(c.ID)))
 	})
 	if err != nil {
 		return nil, err

@@ -23,13 +23,13 @@ import (
 
 // Member roles inside an enterprise.
 const (
-	RoleAdmin  = "admin"  // the first registrant: verified, may invite
-	RoleMember = "member" // joined later: verified by invitation or at the window
+	RoleAdmin  = "admin"  // verified, invites and removes members
+	RoleMember = "member" // a claimant, a member waiting, or a verified member
 )
 
 // How a membership was verified.
 const (
-	ViaFirst  = "first"  // first registrant of the credit code
+	ViaClaim  = "claim"  // a clerk approved uploaded documents
 	ViaInvite = "invite" // invitation code of the administrator
 	ViaWindow = "window" // a clerk checked the papers at the window
 )
@@ -122,6 +122,21 @@ type Store interface {
 	SetPhone(ctx context.Context, id int64, phone string, now time.Time) error
 	// ListMembers lists members newest first with their enterprises.
 	ListMembers(ctx context.Context, f Filter) ([]Profile, error)
+	// EnterpriseMembers lists the members bound to an enterprise, oldest first.
+	EnterpriseMembers(ctx context.Context, enterpriseID int64) ([]Member, error)
+	// Claims lists claims newest first, each with its member and enterprise.
+	Claims(ctx context.Context, f ClaimFilter) ([]Claim, error)
+	// Claim returns a claim with its member, enterprise and documents.
+	// Returns not_found.
+	Claim(ctx context.Context, id int64) (*Claim, error)
+	// LatestClaim returns the member's newest claim for the enterprise with
+	// its documents, nil when there is none.
+	LatestClaim(ctx context.Context, memberID, enterpriseID int64) (*Claim, error)
+	// LooseDocuments lists the member's documents for the enterprise that
+	// are not part of a claim yet, oldest first.
+	LooseDocuments(ctx context.Context, memberID, enterpriseID int64) ([]Document, error)
+	// ClaimDocument returns one document. Returns not_found.
+	ClaimDocument(ctx context.Context, id int64) (*Document, error)
 	// InTx runs fn in one write transaction.
 	InTx(ctx context.Context, fn func(Tx) error) error
 }
@@ -154,9 +169,28 @@ type Tx interface {
 	// whose creator is still its verified administrator as used by
 	// memberID; false when there is no such invitation.
 	RedeemInvite(codeHash string, enterpriseID, memberID int64, now time.Time) (bool, error)
-	// AttachCases files the member's own cases of that credit code that no
-	// enterprise holds yet under the enterprise; it returns how many.
+	// AttachCases files the cases of that credit code that no enterprise
+	// holds yet under the enterprise — those staff or the hotline filed, and
+	// memberID's own (0: staff-filed only); it returns how many.
 	AttachCases(memberID, enterpriseID int64, creditCode string) (int64, error)
+	// SetAdmin records memberID as the enterprise's administrator.
+	SetAdmin(enterpriseID, memberID int64) error
+	// AddClaimDocument stores a document row and sets its ID.
+	AddClaimDocument(d *Document) error
+	// LooseDocuments is Store.LooseDocuments inside the transaction.
+	LooseDocuments(memberID, enterpriseID int64) ([]Document, error)
+	// PendingClaim returns the member's pending claim, nil when none.
+	PendingClaim(memberID int64) (*Claim, error)
+	// CreateClaim stores c, sets its ID and makes the documents docIDs (the
+	// member's, not in a claim yet) part of it.
+	CreateClaim(c *Claim, docIDs []int64) error
+	// LockClaim reads a claim and holds it until commit. Returns not_found.
+	LockClaim(id int64) (*Claim, error)
+	// SaveClaimDecision saves status, note and reviewer of c.
+	SaveClaimDecision(c *Claim) error
+	// Outbox stores notifications (and their inbox entries) to deliver
+	// after commit; a repeated DedupKey is skipped.
+	Outbox(items []cases.Notification) error
 	// Audit appends an audit record.
 	Audit(r *audit.Record) error
 }

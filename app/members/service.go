@@ -39,7 +39,7 @@ type UrgeNotifier interface {
 	Urge(ctx context.Context, c *casework.Case, by casework.Actor) error
 }
 
-// Deps are what the service needs; Urged may be nil (no reminders queued).
+// Deps are what the service needs; Urged, Docs and Notices may be nil.
 type Deps struct {
 	Store    Store
 	Sessions *session.Store
@@ -47,6 +47,8 @@ type Deps struct {
 	KV       redis.UniversalClient
 	Cases    CaseService
 	Urged    UrgeNotifier
+	Docs     DocumentFiles // claim documents; nil: uploads unavailable
+	Notices  Notices       // claim decisions; nil: nobody is notified
 	Now      func() time.Time
 	Log      *slog.Logger
 	// KeyPrefix prefixes the Redis keys of the service (default

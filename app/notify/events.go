@@ -17,6 +17,11 @@ const (
 	EventDelivered    = "delivered"     // 办结送达通知 (delivering by mail, delivered in person)
 	EventRatingInvite = "rating_invite" // 事后评价 invitation after delivery or termination
 
+	// To the enterprise user, about their membership (members.Notice*).
+	EventClaimApproved = "claim_approved" // a clerk verified the claimant
+	EventClaimRefused  = "claim_refused"  // a clerk refused the claim, with a reason
+	EventMemberRevoked = "member_revoked" // staff took the user out of the enterprise
+
 	// To staff (push reminders).
 	EventNewCase      = "new_case"     // a case was assigned to the specialist
 	EventSupplemented = "supplemented" // the enterprise supplemented materials

@@ -36,13 +36,16 @@ var enterpriseEvents = map[string]struct {
 	fields  []Field
 	sub, oa string
 }{
-	EventAccepted:     {progressFields, "sim-tmpl-progress", "sim-oa-progress"},
-	EventNeedsInfo:    {progressFields, "sim-tmpl-progress", "sim-oa-progress"},
-	EventRejected:     {progressFields, "sim-tmpl-progress", "sim-oa-progress"},
-	EventAssigned:     {progressFields, "sim-tmpl-progress", "sim-oa-progress"},
-	EventStageChanged: {progressFields, "sim-tmpl-progress", "sim-oa-progress"},
-	EventDelivered:    {deliveryFields, "sim-tmpl-delivery", "sim-oa-delivery"},
-	EventRatingInvite: {ratingFields, "sim-tmpl-rating", "sim-oa-rating"},
+	EventAccepted:      {progressFields, "sim-tmpl-progress", "sim-oa-progress"},
+	EventNeedsInfo:     {progressFields, "sim-tmpl-progress", "sim-oa-progress"},
+	EventRejected:      {progressFields, "sim-tmpl-progress", "sim-oa-progress"},
+	EventAssigned:      {progressFields, "sim-tmpl-progress", "sim-oa-progress"},
+	EventStageChanged:  {progressFields, "sim-tmpl-progress", "sim-oa-progress"},
+	EventDelivered:     {deliveryFields, "sim-tmpl-delivery", "sim-oa-delivery"},
+	EventRatingInvite:  {ratingFields, "sim-tmpl-rating", "sim-oa-rating"},
+	EventClaimApproved: {progressFields, "sim-tmpl-progress", "sim-oa-progress"},
+	EventClaimRefused:  {progressFields, "sim-tmpl-progress", "sim-oa-progress"},
+	EventMemberRevoked: {progressFields, "sim-tmpl-progress", "sim-oa-progress"},
 }
 
 // Templates maps events to mini-program subscribe templates and

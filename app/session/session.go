@@ -125,6 +125,7 @@ func (s *Store) save(ctx context.Context, hash string, sess *Session, existing b
 		if err := s.rdb.Set(ctx, k, b, ttl).Err(); err != nil {
 			return errs.Wrap(errs.Unavailable, "会话服务暂不可用", err)
 		}
+		s.markActive(ctx, sess.Kind, hash, ttl)
 		return nil
 	}
 	ok, err := s.rdb.SetXX(ctx, k, b, ttl).Result()
@@ -134,6 +135,7 @@ func (s *Store) save(ctx context.Context, hash string, sess *Session, existing b
 	if !ok {
 		return errs.E(errs.Unauthenticated, "登录已失效，请重新登录")
 	}
+	s.markActive(ctx, sess.Kind, hash, ttl)
 	return nil
 }
 
@@ -182,6 +184,7 @@ func (s *Store) Delete(ctx context.Context, k Kind, token string) error {
 	if json.Unmarshal(b, &sess) == nil && sess.SubjectID != 0 {
 		s.rdb.SRem(ctx, subjectKey(k, sess.SubjectID), hash)
 	}
+	s.markEnded(ctx, k, hash)
 	return nil
 }
 
@@ -196,6 +199,7 @@ func (s *Store) DeleteAll(ctx context.Context, k Kind, subjectID int64) error {
 		if err := s.rdb.Del(ctx, key(k, h)).Err(); err != nil {
 			return errs.Wrap(errs.Unavailable, "会话服务暂不可用", err)
 		}
+		s.markEnded(ctx, k, h)
 	}
 	return s.rdb.Del(ctx, sk).Err()
 }

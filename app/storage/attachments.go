@@ -9,6 +9,7 @@ import (
 
 	"sunshine/app/audit"
 	"sunshine/app/casework"
+	"sunshine/app/errs"
 	"sunshine/app/files"
 )
 
@@ -21,6 +22,7 @@ type attachmentRow struct {
 	ContentType  string
 	Size         int64
 	Sha256       string `gorm:"column:sha256"`
+	KeyID        string
 	UploaderRole string
 	UploaderID   int64
 	CreatedAt    time.Time
@@ -31,7 +33,7 @@ func (attachmentRow) TableName() string { return "attachments" }
 func (r *attachmentRow) toMeta() files.Meta {
 	return files.Meta{ID: r.ID, CaseID: r.CaseID, Step: r.Step, Name: r.FileName, StoredName: r.StoredName,
 		ContentType: r.ContentType, Size: r.Size, SHA256: r.Sha256, UploaderRole: casework.Role(r.UploaderRole),
-		UploaderID: r.UploaderID, CreatedAt: r.CreatedAt}
+		UploaderID: r.UploaderID, CreatedAt: r.CreatedAt, KeyID: r.KeyID}
 }
 
 // Attachments implements files.Store.
@@ -47,7 +49,7 @@ var _ files.Store = (*Attachments)(nil)
 func (s *Attachments) InsertAttachment(ctx context.Context, m *files.Meta, rec *audit.Record) error {
 	row := &attachmentRow{CaseID: m.CaseID, Step: m.Step, FileName: m.Name, StoredName: m.StoredName,
 		ContentType: m.ContentType, Size: m.Size, Sha256: m.SHA256, UploaderRole: string(m.UploaderRole),
-		UploaderID: m.UploaderID, CreatedAt: m.CreatedAt.UTC()}
+		UploaderID: m.UploaderID, CreatedAt: m.CreatedAt.UTC(), KeyID: m.KeyID}
 	err := s.db.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Create(row).Error; err != nil {
 			return err
@@ -85,4 +87,74 @@ func (s *Attachments) Attachments(ctx context.Context, caseID int64) ([]files.Me
 		out[i] = rows[i].toMeta()
 	}
 	return out, nil
+}
+
+// AttachmentByStoredName returns the attachment whose object has this name.
+func (s *Attachments) AttachmentByStoredName(ctx context.Context, name string) (*files.Meta, error) {
+	var row attachmentRow
+	if err := s.db.W.WithContext(ctx).Take(&row, "stored_name = ?", name).Error; err != nil {
+		return nil, translate(err, "附件")
+	}
+	m := row.toMeta()
+	return &m, nil
+}
+
+// AttachmentsAfter lists attachments by id after afterID; with notKeyID,
+// only those encrypted under another key.
+func (s *Attachments) AttachmentsAfter(ctx context.Context, afterID int64, limit int, notKeyID string) ([]files.Meta, error) {
+	q := s.db.W.WithContext(ctx).Where("id > ?", afterID)
+	if notKeyID != "" {
+		q = q.Where("key_id <> ?", notKeyID)
+	}
+	var rows []attachmentRow
+	if err := q.Order("id").Limit(limit).Find(&rows).Error; err != nil {
+		return nil, translate(err, "附件")
+	}
+	out := make([]files.Meta, len(rows))
+	for i := range rows {
+		out[i] = rows[i].toMeta()
+	}
+	return out, nil
+}
+
+type attachmentGarbageRow struct {
+	StoredName string `gorm:"primaryKey"`
+	CreatedAt  time.Time
+}
+
+func (attachmentGarbageRow) TableName() string { return "attachment_garbage" }
+
+// ReplaceObject switches an attachment to a re-encrypted object and records
+// the old one as garbage, in one transaction.
+func (s *Attachments) ReplaceObject(ctx context.Context, id int64, oldName, newName, keyID string) error {
+	err := s.db.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Model(&attachmentRow{}).Where("id = ? AND stored_name = ?", id, oldName).
+			Updates(map[string]any{"stored_name": newName, "key_id": keyID})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected != 1 {
+			return errs.E(errs.Conflict, "附件已被其他进程改写")
+		}
+		return tx.Create(&attachmentGarbageRow{StoredName: oldName, CreatedAt: time.Now().UTC()}).Error
+	})
+	if err != nil && !errs.Is(err, errs.Conflict) {
+		return translate(err, "附件")
+	}
+	return err
+}
+
+// Garbage lists objects to remove.
+func (s *Attachments) Garbage(ctx context.Context, limit int) ([]string, error) {
+	var names []string
+	if err := s.db.W.WithContext(ctx).Model(&attachmentGarbageRow{}).Order("created_at, stored_name").Limit(limit).
+		Pluck("stored_name", &names).Error; err != nil {
+		return nil, translate(err, "附件")
+	}
+	return names, nil
+}
+
+// DropGarbage forgets a removed object.
+func (s *Attachments) DropGarbage(ctx context.Context, name string) error {
+	return translate(s.db.W.WithContext(ctx).Delete(&attachmentGarbageRow{}, "stored_name = ?", name).Error, "附件")
 }

@@ -286,7 +286,7 @@ func (t *memberTx) RedeemInvite(codeHash string, enterpriseID, memberID int64, n
 func (t *memberTx) AttachCases(memberID, enterpriseID int64, creditCode string) (int64, error) {
 	// The version moves too, so that a concurrent action holding the old
 	// row fails with a conflict instead of writing enterprise_id back.
-	res := t.tx.Model(&caseRow{}).Where("submitter_id = ? AND enterprise_id = 0 AND credit_code = ?", memberID, creditCode).
+	res := t.tx.Model(&caseRow{}).Where("enterprise_id = 0 AND credit_code = ? AND submitter_id IN ?", creditCode, []int64{0, memberID}).
 		Updates(map[string]any{"enterprise_id": enterpriseID, "version": gorm.Expr("version + 1")})
 	return res.RowsAffected, translate(res.Error, "案件")
 }

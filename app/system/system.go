@@ -185,14 +185,14 @@ func New(ctx context.Context, o Options) (*System, error) {
 			sim.SetWorkUserResolver(func(id string) bool { return workUserExists(db, id) })
 		}
 	}
-	if err := s.build(o); err != nil {
+	if err := s.build(ctx, o); err != nil {
 		return fail(err)
 	}
 	return s, nil
 }
 
 // build wires the services to each other.
-func (s *System) build(o Options) error {
+func (s *System) build(ctx context.Context, o Options) error {
 	cfg, db, log, now := s.Config, s.DB, s.Log, s.Now
 	s.Sessions = session.NewStore(s.KV, now)
 	s.Cases = cases.New(db.Cases(), s.Calendar, now, log)
@@ -204,10 +204,7 @@ func (s *System) build(o Options) error {
 		WakeChannel: prefixed(o.KeyPrefix, "notify:wake")})
 	s.Cases.OnEvent(s.Notify.Hook)
 	var err error
-	s.Files, err = files.New(files.Options{Dir: cfg.FilesDir(), Key: cfg.AttachmentKey,
-		MaxBytes: int64(cfg.MaxUploadMB) << 20, Store: db.Attachments(), Cases: s.Cases, Audit: db.Audit(),
-		Now: now, Log: log})
-	if err != nil {
+	if s.Files, err = NewFiles(ctx, cfg, db, s.Cases, now, log); err != nil {
 		return err
 	}
 	if s.Hotline, err = hotline.New(cfg.HotlineSecret, s.Cases, db.Cases(), db.Audit(), now, log); err != nil {
@@ -224,10 +221,28 @@ func (s *System) build(o Options) error {
 	s.Followups = followup.New(db.Followups(), db.Audit(), now, log)
 	s.Admin = admin.New(db.Holidays(), s.Calendar, db.Audit(), now, log)
 	s.Members = members.New(members.Deps{Store: db.Members(), Sessions: s.Sessions, WeChat: s.WeChat.Client,
-		KV: s.KV, Cases: s.Cases, Urged: s.Notify, Now: now, Log: log, KeyPrefix: prefixed(o.KeyPrefix, "members:")})
+		KV: s.KV, Cases: s.Cases, Urged: s.Notify, Docs: s.Files, Notices: s.Notify, Now: now, Log: log,
+		KeyPrefix: prefixed(o.KeyPrefix, "members:")})
 	s.Push = wechat.NewPushVerifier(s.WeChat.Config, s.KV)
 	s.ScanLogin = scanlogin.New(s.KV, now, prefixed(o.KeyPrefix, "scanlogin:"))
 	return nil
+}
+
+// NewFiles builds the materials service of cfg on its object store: the S3
+// bucket when SUNSHINE_S3_ENDPOINT is set, else DataDir/files. The CLI
+// commands that handle materials (backup, restore, key rotation) use it alone.
+func NewFiles(ctx context.Context, cfg *config.Config, db *storage.DB, access files.CaseAccess, now func() time.Time, log *slog.Logger) (*files.Service, error) {
+	o := files.Options{Dir: cfg.FilesDir(), Key: cfg.AttachmentKey, PreviousKey: cfg.AttachmentKeyPrevious,
+		MaxBytes: int64(cfg.MaxUploadMB) << 20, Store: db.Attachments(), Cases: access, Audit: db.Audit(), Now: now, Log: log}
+	if c := cfg.S3; c.Enabled() {
+		b, err := files.NewS3Blobs(ctx, files.S3Config{Endpoint: c.Endpoint, Bucket: c.Bucket, AccessKey: c.AccessKey,
+			SecretKey: c.SecretKey, Region: c.Region, TLS: c.TLS})
+		if err != nil {
+			return nil, err
+		}
+		o.Blobs = b
+	}
+	return files.New(o)
 }
 
 // prefixed returns "" (the service's default) without a prefix.
@@ -260,7 +275,13 @@ func NewWeChat(cfg *config.Config, conn *kv.Conn, log *slog.Logger, keyPrefix st
 	out := &WeChat{Config: wcfg, Templates: templates}
 	opts := []wechat.Option{wechat.WithLogger(log)}
 	if w.Mode == wechat.ModeSimulator {
-		if out.Simulator, err = wechat.NewSimulator(wcfg); err != nil {
+		// On a real Redis every instance talks to one simulated WeChat.
+		if conn.Embedded {
+			out.Simulator, err = wechat.NewSimulator(wcfg)
+		} else {
+			out.Simulator, err = wechat.NewSharedSimulator(wcfg, conn, prefixed(keyPrefix, "{wxsim}:"))
+		}
+		if err != nil {
 			return nil, err
 		}
 		opts = append(opts, wechat.WithSimulator(out.Simulator))
@@ -292,8 +313,9 @@ func workUserExists(db *storage.DB, id string) bool {
 func (s *System) Start(ctx context.Context) (wait func()) {
 	waitNotify := s.Notify.Start(ctx)
 	var wg sync.WaitGroup
-	wg.Add(1)
+	wg.Add(2)
 	go func() { defer wg.Done(); s.reloadCalendar(ctx, time.Minute) }()
+	go func() { defer wg.Done(); s.Files.RunSweeper(ctx, time.Hour) }() // pending and replaced objects
 	return func() { waitNotify(); wg.Wait() }
 }
 
@@ -316,7 +338,7 @@ func (s *System) reloadCalendar(ctx context.Context, every time.Duration) {
 
 // Ready reports whether the database and Redis answer (for /readyz).
 func (s *System) Ready() map[string]func(context.Context) error {
-	return map[string]func(context.Context) error{"database": s.DB.Ping, "redis": s.KV.Ready}
+	return map[string]func(context.Context) error{"database": s.DB.Ping, "redis": s.KV.Ready, "objects": s.Files.Ready}
 }
 
 // Close releases the stores the system opened (not those it was given).

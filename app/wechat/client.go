@@ -41,6 +41,7 @@ type Client struct {
 	workMsg   *workmessage.Client  // nil when Work WeChat is not configured
 
 	tokenKeys map[channel]string
+	calls     *callStats // failed calls by API and errcode (metrics)
 }
 
 type channel int
@@ -102,7 +103,14 @@ func NewClient(cfg Config, rdb redis.UniversalClient, opts ...Option) (*Client, 
 		tr := http.DefaultTransport.(*http.Transport).Clone()
 		hc = &http.Client{Timeout: cfg.httpTimeout(), Transport: tr}
 	}
+	calls := &callStats{}
+	next := hc.Transport
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	hc = &http.Client{Timeout: hc.Timeout, Transport: observing{next: next, stats: calls}}
 	c := &Client{
+		calls:     calls,
 		cfg:       cfg,
 		cache:     NewRedisCache(rdb, cfg.keyPrefix()+"token:", o.log),
 		log:       o.log,

@@ -14,6 +14,8 @@ import (
 
 	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
+
+	"sunshine/app/kv"
 )
 
 // Template ids used across the tests.
@@ -28,16 +30,23 @@ func newRedis(t *testing.T) (redis.UniversalClient, string) {
 	t.Helper()
 	prefix := fmt.Sprintf("test:wechat:%d:", time.Now().UnixNano())
 	if u := os.Getenv("TEST_REDIS_URL"); u != "" {
-		opt, err := redis.ParseURL(u)
+		rdb, _, err := kv.NewClient(u)
 		if err != nil {
 			t.Fatalf("TEST_REDIS_URL: %v", err)
 		}
-		rdb := redis.NewClient(opt)
 		t.Cleanup(func() {
 			ctx := context.Background()
-			iter := rdb.Scan(ctx, 0, prefix+"*", 100).Iterator()
-			for iter.Next(ctx) {
-				rdb.Del(ctx, iter.Val())
+			clean := func(ctx context.Context, c *redis.Client) error {
+				iter := c.Scan(ctx, 0, prefix+"*", 100).Iterator()
+				for iter.Next(ctx) {
+					c.Del(ctx, iter.Val())
+				}
+				return nil
+			}
+			if cc, ok := rdb.(*redis.ClusterClient); ok {
+				_ = cc.ForEachMaster(ctx, clean)
+			} else if c, ok := rdb.(*redis.Client); ok {
+				_ = clean(ctx, c)
 			}
 			_ = rdb.Close()
 		})

@@ -1,18 +1,19 @@
 package wechat
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"net/http"
 	"net/http/httptest"
-	"slices"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 )
 
 // Simulated endpoints, for Fault.Endpoint and Simulator.Calls.
@@ -60,26 +61,44 @@ type Message struct {
 type Simulator struct {
 	cfg Config
 
+	state simState // what WeChat remembers: in process, or shared in Redis
+
 	mu         sync.Mutex
 	offset     time.Duration // simulated clock = wall clock + offset
-	usedCodes  map[string]struct{}
-	credits    map[[2]string]int // (openid, template id) → credits
-	followers  map[string]string // OA openid → unionid; "" value = unfollowed
-	workUsers  map[string]bool   // lower-case userid
 	resolver   func(userID string) bool
-	tokens     map[string]*simToken
-	current    map[string]string // token slot → current token
 	faults     []*faultRule
 	calls      map[string]int
-	messages   []Message
-	msgSeq     int64
 	pushTarget PushTarget
 	pushXML    bool
 }
 
-// NewSimulator returns a simulator for cfg (simulator defaults applied). It
-// fails in production, or when cfg is not in simulator mode.
-func NewSimulator(cfg Config) (*Simulator, error) {
+// NewSimulator returns a simulator for cfg (simulator defaults applied) that
+// keeps its state in the process. It fails in production, or when cfg is not
+// in simulator mode.
+func NewSimulator(cfg Config) (*Simulator, error) { return newSimulator(cfg, newMemState()) }
+
+// NewSharedSimulator returns a simulator that keeps its state (spent codes,
+// credits, followers, Work WeChat members, tokens, the message log) in Redis
+// under prefix, so that every instance on that Redis talks to one WeChat and
+// the log survives a restart. The prefix must hold a {hash tag} (one
+// cluster slot); "" means DefaultSimulatorPrefix.
+func NewSharedSimulator(cfg Config, rdb redis.UniversalClient, prefix string) (*Simulator, error) {
+	if rdb == nil {
+		return nil, errors.New("wechat: a shared simulator needs Redis")
+	}
+	if prefix == "" {
+		prefix = DefaultSimulatorPrefix
+	}
+	if i := strings.IndexByte(prefix, '{'); i < 0 || !strings.Contains(prefix[i:], "}") {
+		return nil, fmt.Errorf("wechat: simulator prefix %q needs a {hash tag}", prefix)
+	}
+	return newSimulator(cfg, &redisState{rdb: rdb, p: prefix})
+}
+
+// DefaultSimulatorPrefix is where a shared simulator keeps its state.
+const DefaultSimulatorPrefix = "sunshine:{wxsim}:"
+
+func newSimulator(cfg Config, state simState) (*Simulator, error) {
 	if cfg.Production() {
 		return nil, errors.New("wechat: the simulator is refused in production")
 	}
@@ -90,16 +109,21 @@ func NewSimulator(cfg Config) (*Simulator, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	return &Simulator{
-		cfg:       cfg,
-		usedCodes: map[string]struct{}{},
-		credits:   map[[2]string]int{},
-		followers: map[string]string{},
-		workUsers: map[string]bool{},
-		tokens:    map[string]*simToken{},
-		current:   map[string]string{},
-		calls:     map[string]int{},
-	}, nil
+	return &Simulator{cfg: cfg, state: state, calls: map[string]int{}}, nil
+}
+
+// stateTimeout bounds one state operation of the simulator's own API
+// (Messages, AddFollower …), which has no caller context.
+const stateTimeout = 3 * time.Second
+
+func stateCtx() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.Background(), stateTimeout)
+}
+
+// Shared reports whether the state lives in Redis.
+func (s *Simulator) Shared() bool {
+	_, ok := s.state.(*redisState)
+	return ok
 }
 
 // Config returns the simulator's configuration, defaults applied.
@@ -164,65 +188,56 @@ func (s *Simulator) Calls(endpoint string) int {
 	return n
 }
 
-// Messages returns the messages delivered to touser (all when ""), newest last.
+// Messages returns the messages delivered to touser (all when ""), newest
+// last (nil when the shared state cannot be read).
 func (s *Simulator) Messages(touser string) []Message {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	ctx, cancel := stateCtx()
+	defer cancel()
+	all, err := s.state.messages(ctx)
+	if err != nil {
+		return nil
+	}
 	out := []Message{}
-	for _, m := range s.messages {
+	for _, m := range all {
 		if touser == "" || m.ToUser == touser {
-			m.Data = maps.Clone(m.Data) // callers may keep and change what they get
 			out = append(out, m)
 		}
 	}
 	return out
 }
 
-func (s *Simulator) recordLocked(m Message) {
-	s.messages = append(s.messages, m)
-	if n := len(s.messages) - maxSimMessages; n > 0 {
-		s.messages = slices.Delete(s.messages, 0, n)
-	}
-}
-
 // AddFollower makes the user sim-<name> follow the official account and
 // returns their official-account openid, sim-oa-openid-<name> (unionid sim-unionid-<name>).
 func (s *Simulator) AddFollower(name string) string {
 	openid := "sim-oa-openid-" + name
-	s.mu.Lock()
-	s.followers[openid] = "sim-unionid-" + name
-	s.mu.Unlock()
+	ctx, cancel := stateCtx()
+	defer cancel()
+	_ = s.state.setFollower(ctx, openid, "sim-unionid-"+name)
 	return openid
 }
 
 // RemoveFollower makes the user sim-<name> unfollow the official account.
 func (s *Simulator) RemoveFollower(name string) {
-	s.mu.Lock()
-	if _, ok := s.followers["sim-oa-openid-"+name]; ok {
-		s.followers["sim-oa-openid-"+name] = ""
-	}
-	s.mu.Unlock()
+	ctx, cancel := stateCtx()
+	defer cancel()
+	_ = s.state.unfollow(ctx, "sim-oa-openid-"+name)
 }
 
 // FollowerOpenID returns the official-account openid of the follower with unionID.
 func (s *Simulator) FollowerOpenID(unionID string) (string, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for openid, u := range s.followers {
-		if u != "" && u == unionID {
-			return openid, true
-		}
-	}
-	return "", false
+	ctx, cancel := stateCtx()
+	defer cancel()
+	openid, ok, err := s.state.followerByUnion(ctx, unionID)
+	return openid, ok && err == nil
 }
 
 // AddWorkUsers declares Work WeChat members; messages to anyone else are refused as invalid users.
 func (s *Simulator) AddWorkUsers(userIDs ...string) {
-	s.mu.Lock()
+	ctx, cancel := stateCtx()
+	defer cancel()
 	for _, id := range userIDs {
-		s.workUsers[strings.ToLower(id)] = true
+		_ = s.state.addWorkUser(ctx, id)
 	}
-	s.mu.Unlock()
 }
 
 // SetWorkUserResolver adds a lookup for members not declared with AddWorkUsers
@@ -235,9 +250,10 @@ func (s *Simulator) SetWorkUserResolver(known func(userID string) bool) {
 
 // Credits returns the subscribe credits openid holds for templateID.
 func (s *Simulator) Credits(openid, templateID string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.credits[[2]string{openid, templateID}]
+	ctx, cancel := stateCtx()
+	defer cancel()
+	n, _ := s.state.credits(ctx, openid, templateID)
+	return n
 }
 
 func randomBytes(n int) []byte {

@@ -32,10 +32,10 @@ func (s *Simulator) code2Session(r *http.Request, _ []byte) any {
 	if !ok || !validName(name) {
 		return errBody(CodeInvalidCode, "invalid code")
 	}
-	s.mu.Lock()
-	_, used := s.usedCodes[code]
-	s.usedCodes[code] = struct{}{}
-	s.mu.Unlock()
+	used, err := s.state.useCode(r.Context(), code)
+	if err != nil {
+		return stateDown()
+	}
 	if used {
 		return errBody(CodeCodeUsed, "code been used")
 	}
@@ -129,18 +129,20 @@ func (s *Simulator) subscribeSend(r *http.Request, body []byte) any {
 			return errBody(CodeArgumentInvalid, "argument invalid! data."+k+".value invalid")
 		}
 	}
-	key := [2]string{in.ToUser, in.TemplateID}
 	now := s.now()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.credits[key] <= 0 {
+	ok, err := s.state.takeCredit(r.Context(), in.ToUser, in.TemplateID)
+	if err != nil {
+		return stateDown()
+	}
+	if !ok {
 		return errBody(CodeNoCredit, "user refuse to accept the msg")
 	}
-	s.credits[key]--
-	s.msgSeq++
-	s.recordLocked(Message{Channel: ChannelSubscribe, ToUser: in.ToUser, TemplateID: in.TemplateID,
+	seq, err := s.state.record(r.Context(), Message{Channel: ChannelSubscribe, ToUser: in.ToUser, TemplateID: in.TemplateID,
 		Page: in.Page, Data: flatten(in.Data), SentAt: now})
-	return map[string]any{"errcode": 0, "errmsg": "ok", "msgid": s.msgSeq}
+	if err != nil {
+		return stateDown()
+	}
+	return map[string]any{"errcode": 0, "errmsg": "ok", "msgid": seq}
 }
 
 // templateSend is POST /cgi-bin/message/template/send: followers only.
@@ -175,15 +177,19 @@ func (s *Simulator) templateSend(r *http.Request, body []byte) any {
 		page = in.URL
 	}
 	now := s.now()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.followers[in.ToUser] == "" {
+	unionid, err := s.state.follower(r.Context(), in.ToUser)
+	if err != nil {
+		return stateDown()
+	}
+	if unionid == "" {
 		return errBody(CodeNotFollowing, "require subscribe")
 	}
-	s.msgSeq++
-	s.recordLocked(Message{Channel: ChannelTemplate, ToUser: in.ToUser, TemplateID: in.TemplateID,
+	seq, err := s.state.record(r.Context(), Message{Channel: ChannelTemplate, ToUser: in.ToUser, TemplateID: in.TemplateID,
 		Page: page, Data: flatten(in.Data), SentAt: now})
-	return map[string]any{"errcode": 0, "errmsg": "ok", "msgid": s.msgSeq}
+	if err != nil {
+		return stateDown()
+	}
+	return map[string]any{"errcode": 0, "errmsg": "ok", "msgid": seq}
 }
 
 // userInfo is GET /cgi-bin/user/info of the official account.
@@ -196,9 +202,10 @@ func (s *Simulator) userInfo(r *http.Request, _ []byte) any {
 		return errBody(CodeInvalidOpenID, "invalid openid")
 	}
 	now := s.now()
-	s.mu.Lock()
-	unionid := s.followers[openid]
-	s.mu.Unlock()
+	unionid, err := s.state.follower(r.Context(), openid)
+	if err != nil {
+		return stateDown()
+	}
 	if unionid == "" {
 		return map[string]any{"subscribe": 0, "openid": openid}
 	}

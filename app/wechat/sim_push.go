@@ -86,16 +86,18 @@ func (s *Simulator) Grant(openid string, templateIDs []string) error {
 		}
 	}
 	items := make([]pushItem, len(ids))
-	s.mu.Lock()
+	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.httpTimeout())
+	defer cancel()
 	for i, id := range ids {
-		s.credits[[2]string{openid, id}]++
+		if err := s.state.addCredit(ctx, openid, id); err != nil {
+			return fmt.Errorf("wechat simulator: grant: %w", err)
+		}
 		items[i] = pushItem{TemplateID: id, Status: "accept", PopupScene: "0"}
 	}
+	s.mu.Lock()
 	asXML := s.pushXML
 	s.mu.Unlock()
 
-	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.httpTimeout())
-	defer cancel()
 	return s.Push(ctx, popupBody(openid, items, asXML))
 }
 

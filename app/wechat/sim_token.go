@@ -28,27 +28,20 @@ type simToken struct {
 // InvalidateTokens makes every access token issued so far invalid (errcode
 // 40001, 40014 on Work WeChat), as when an app secret is reset.
 func (s *Simulator) InvalidateTokens() {
-	s.mu.Lock()
-	for _, t := range s.tokens {
-		t.invalid = true
-	}
-	s.mu.Unlock()
+	ctx, cancel := stateCtx()
+	defer cancel()
+	_ = s.state.invalidateTokens(ctx)
 }
 
-// issueLocked returns the token in slot, or a new one when forced or when the
-// current one is unusable; a replaced token keeps working for tokenGrace.
-func (s *Simulator) issueLocked(slot string, kind tokenKind, force bool) (string, int64) {
-	now := time.Now().Add(s.offset)
-	if cur, ok := s.tokens[s.current[slot]]; ok && !force && !cur.invalid && now.Before(cur.expires) {
-		return s.current[slot], int64(cur.expires.Sub(now) / time.Second)
+// issue answers a token request for slot: the current token, or a new one
+// when forced or when the current one is unusable.
+func (s *Simulator) issue(r *http.Request, slot string, kind tokenKind, force bool, errMsg string) any {
+	now := time.UnixMilli(s.now().UnixMilli()) // the shared state keeps milliseconds
+	tok, expires, err := s.state.issueToken(r.Context(), slot, kind, force, now, "simtok_"+string(kind)+"_"+randomHex(24))
+	if err != nil {
+		return stateDown()
 	}
-	if old, ok := s.tokens[s.current[slot]]; ok && old.expires.After(now.Add(tokenGrace)) {
-		old.expires = now.Add(tokenGrace)
-	}
-	tok := "simtok_" + string(kind) + "_" + randomHex(24)
-	s.tokens[tok] = &simToken{kind: kind, expires: now.Add(tokenLifetime)}
-	s.current[slot] = tok
-	return tok, int64(tokenLifetime / time.Second)
+	return tokenAnswer{ErrMsg: errMsg, AccessToken: tok, ExpiresIn: int64(expires.Sub(now) / time.Second)}
 }
 
 type tokenAnswer struct {
@@ -86,15 +79,12 @@ func (s *Simulator) token(r *http.Request, _ []byte) any {
 	if bad != nil {
 		return bad
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	tok, ttl := s.issueLocked("token:"+q.Get("appid"), kind, true)
-	return tokenAnswer{AccessToken: tok, ExpiresIn: ttl}
+	return s.issue(r, "token:"+q.Get("appid"), kind, true, "")
 }
 
 // stableToken is POST /cgi-bin/stable_token: the same token for every caller
 // until it expires or is force-refreshed.
-func (s *Simulator) stableToken(_ *http.Request, body []byte) any {
+func (s *Simulator) stableToken(r *http.Request, body []byte) any {
 	var in struct {
 		GrantType    string `json:"grant_type"`
 		AppID        string `json:"appid"`
@@ -111,10 +101,7 @@ func (s *Simulator) stableToken(_ *http.Request, body []byte) any {
 	if bad != nil {
 		return bad
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	tok, ttl := s.issueLocked("stable:"+in.AppID, kind, in.ForceRefresh)
-	return tokenAnswer{AccessToken: tok, ExpiresIn: ttl}
+	return s.issue(r, "stable:"+in.AppID, kind, in.ForceRefresh, "")
 }
 
 // workToken is GET qyapi /cgi-bin/gettoken: the same token while it is valid.
@@ -126,10 +113,7 @@ func (s *Simulator) workToken(r *http.Request, _ []byte) any {
 	if q.Get("corpsecret") != s.cfg.Work.Secret {
 		return errBody(CodeInvalidCredential, "invalid credential")
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	tok, ttl := s.issueLocked("work:"+s.cfg.Work.CorpID, kindWork, false)
-	return tokenAnswer{ErrMsg: "ok", AccessToken: tok, ExpiresIn: ttl}
+	return s.issue(r, "work:"+s.cfg.Work.CorpID, kindWork, false, "ok")
 }
 
 // checkToken validates the access_token of r for kind; it returns nil when
@@ -139,18 +123,23 @@ func (s *Simulator) checkToken(r *http.Request, kind tokenKind) any {
 	if tok == "" {
 		return errBody(CodeMissingToken, "access_token missing")
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	t, ok := s.tokens[tok]
+	t, ok, err := s.state.token(r.Context(), tok)
+	if err != nil {
+		return stateDown()
+	}
 	switch {
 	case (!ok || t.invalid) && kind == kindWork:
 		return errBody(CodeInvalidToken, "invalid access_token")
 	case !ok || t.invalid:
 		return errBody(CodeInvalidCredential, "invalid credential, access_token is invalid or not latest")
-	case !time.Now().Add(s.offset).Before(t.expires):
+	case !s.now().Before(t.expires):
 		return errBody(CodeTokenExpired, "access_token expired")
 	case t.kind != kind:
 		return errBody(CodeUnauthorized, "api unauthorized")
 	}
 	return nil
 }
+
+// stateDown is the answer when the shared state cannot be reached: WeChat's
+// "system busy", which callers retry.
+func stateDown() any { return errBody(CodeSystemBusy, "system error") }

@@ -41,9 +41,10 @@ func (s *Simulator) workSend(r *http.Request, body []byte) any {
 		if id == "" {
 			continue
 		}
-		s.mu.Lock()
-		known := s.workUsers[strings.ToLower(id)]
-		s.mu.Unlock()
+		known, err := s.state.isWorkUser(r.Context(), id)
+		if err != nil {
+			return stateDown()
+		}
 		if !known && resolver != nil {
 			known = resolver(id)
 		}
@@ -60,13 +61,13 @@ func (s *Simulator) workSend(r *http.Request, body []byte) any {
 		return answer
 	}
 	now := s.now()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, id := range valid {
-		s.recordLocked(Message{Channel: ChannelWork, ToUser: id,
-			Data: map[string]any{"content": in.Text.Content}, SentAt: now})
+	msgs := make([]Message, len(valid))
+	for i, id := range valid {
+		msgs[i] = Message{Channel: ChannelWork, ToUser: id, Data: map[string]any{"content": in.Text.Content}, SentAt: now}
 	}
-	s.msgSeq++
+	if _, err := s.state.record(r.Context(), msgs...); err != nil {
+		return stateDown()
+	}
 	answer["msgid"] = "sim-msg-" + randomHex(8)
 	return answer
 }

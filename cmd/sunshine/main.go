@@ -48,6 +48,14 @@ func runWith(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		err = auditCmd(ctx, cfg, log, args, stdout)
 	case "demo":
 		err = demo(ctx, cfg, log, stdout)
+	case "backup":
+		err = backupCmd(ctx, cfg, log, args, stdout)
+	case "restore":
+		err = restoreCmd(ctx, cfg, log, args, stdout)
+	case "rotate-attachment-key":
+		err = rotateKeyCmd(ctx, cfg, log, args, stdout)
+	case "sweep-materials":
+		err = sweepCmd(ctx, cfg, log, stdout)
 	case "healthcheck":
 		err = healthcheck(cfg)
 	case "help", "-h", "--help":
@@ -75,6 +83,11 @@ commands:
   audit verify               walk the audit hash chain; exit 1 naming the first broken record
   audit purge --before DATE  remove audit records older than DATE (at least 180 days ago)
   demo       load a realistic demo data set and print the demo logins
+  backup DIR   write a consistent snapshot (database, encrypted materials, manifest) into an empty DIR
+  restore DIR  load a backup into an empty database and object store
+  rotate-attachment-key [--limit N]
+               re-encrypt the materials under SUNSHINE_ATTACHMENT_KEY (reads SUNSHINE_ATTACHMENT_KEY_PREVIOUS); resumable
+  sweep-materials  settle pending objects older than a day and remove replaced ones (also runs hourly in serve)
   healthcheck  exit 0 when the local service answers /healthz (for containers)
 
 configuration: SUNSHINE_* environment variables (see docs/configuration.md)

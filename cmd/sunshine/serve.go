@@ -3,8 +3,11 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/prometheus/client_golang/prometheus"
@@ -29,6 +32,16 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	errc := make(chan error, 1)
 	go func() { errc <- root.Listener(ln) }()
 	log.Info("listening", "addr", ln.Addr().String())
+	if addr := cfg.MetricsListener(); addr != "" {
+		mln, err := net.Listen("tcp", addr)
+		if err != nil {
+			return fmt.Errorf("metrics listener (SUNSHINE_METRICS_ADDR=%s): %w", addr, err)
+		}
+		ms := &http.Server{Handler: svc.metrics, ReadHeaderTimeout: 10 * time.Second}
+		defer ms.Close()
+		go func() { _ = ms.Serve(mln) }()
+		log.Info("metrics listening", "addr", mln.Addr().String())
+	}
 	select {
 	case err := <-errc:
 		return err
@@ -44,9 +57,10 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 // service is the whole service, every surface mounted and the background
 // work running, short of a listener.
 type service struct {
-	sys  *system.System
-	root *fiber.App
-	stop func() // ends the background work, then closes the stores
+	sys     *system.System
+	root    *fiber.App
+	metrics http.Handler // /metrics, for the metrics listener
+	stop    func()       // ends the background work, then closes the stores
 }
 
 // build opens the stores, builds every service (app/system, the one
@@ -60,7 +74,7 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger) (*service,
 	}
 	log.Info("starting", "config", cfg.String(),
 		"embedded_database", cfg.EmbeddedDB(), "embedded_redis", cfg.EmbeddedRedis(),
-		"wechat", cfg.WeChat.Mode, "files", cfg.FilesDir())
+		"wechat", cfg.WeChat.Mode, "files", filesWhere(cfg))
 	log.Info(embeddedLine(cfg))
 
 	reg := prometheus.NewRegistry()
@@ -68,8 +82,9 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger) (*service,
 	if sys.DB.ReadSQL() != sys.DB.SQL() {
 		reg.MustRegister(collectors.NewDBStatsCollector(sys.DB.ReadSQL(), "read"))
 	}
+	reg.MustRegister(newOpsCollector(sys))
 	root := newRoot(rootOptions{Log: log, Registry: reg, BodyMB: cfg.MaxUploadMB, TrustedProxies: cfg.TrustedProxies,
-		Checks: sys.Ready()})
+		Checks: sys.Ready(), MetricsOnRoot: cfg.MetricsOnPublicPort()})
 	if err := mountSurfaces(root, sys); err != nil {
 		sys.Close()
 		return nil, err
@@ -78,7 +93,7 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger) (*service,
 	waitBG := sys.Start(bg)
 	// The workers stop before the database and Redis they use are closed.
 	stop := func() { cancelBG(); waitBG(); sys.Close() }
-	return &service{sys: sys, root: root, stop: stop}, nil
+	return &service{sys: sys, root: root, metrics: metricsHandler(reg), stop: stop}, nil
 }
 
 // embeddedLine is the one log line saying which parts run embedded.
@@ -91,6 +106,14 @@ func embeddedLine(cfg *config.Config) string {
 	}
 	return "embedded: database=" + part(cfg.EmbeddedDB(), "sqlite("+cfg.SQLitePath()+")", "no(mysql)") +
 		" redis=" + part(cfg.EmbeddedRedis(), "in-process", "no") +
-		" files=" + cfg.FilesDir() +
+		" files=" + filesWhere(cfg) +
 		" wechat=" + part(cfg.WeChat.Mode == "simulator", "simulator", "live")
+}
+
+// filesWhere says where the materials live.
+func filesWhere(cfg *config.Config) string {
+	if cfg.S3.Enabled() {
+		return "s3(" + cfg.S3.Endpoint + "/" + cfg.S3.Bucket + ")"
+	}
+	return cfg.FilesDir()
 }

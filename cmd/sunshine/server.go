@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"log/slog"
+	"net/http"
 	"strconv"
 	"time"
 
@@ -27,6 +28,9 @@ type rootOptions struct {
 	BodyMB   int
 	// TrustedProxies may set the client address with X-Forwarded-For.
 	TrustedProxies []string
+	// MetricsOnRoot serves /metrics on this app (SUNSHINE_METRICS_ADDR=public);
+	// otherwise serve puts it on its own listener.
+	MetricsOnRoot bool
 }
 
 // newRoot builds the root app: request ids, access logs, panic recovery,
@@ -94,8 +98,17 @@ func newRoot(o rootOptions) *fiber.App {
 		}
 		return c.JSON(fiber.Map{"status": "ok", "checks": checks})
 	})
-	app.Get("/metrics", adaptor.HTTPHandler(promhttp.HandlerFor(o.Registry, promhttp.HandlerOpts{})))
+	if o.MetricsOnRoot {
+		app.Get("/metrics", adaptor.HTTPHandler(metricsHandler(o.Registry)))
+	}
 	return app
+}
+
+// metricsHandler serves the registry at /metrics (and nothing else).
+func metricsHandler(reg *prometheus.Registry) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	return mux
 }
 
 // safeNext turns a panic in a handler into a logged 500.

@@ -64,7 +64,7 @@ func TestReadyzFollowsRedisAndDatabase(t *testing.T) {
 }
 
 func TestMetricsCountRequestsByRoute(t *testing.T) {
-	app := newRoot(rootOptions{Log: slog.New(slog.DiscardHandler), Registry: prometheus.NewRegistry(), BodyMB: 1})
+	app := newRoot(rootOptions{Log: slog.New(slog.DiscardHandler), Registry: prometheus.NewRegistry(), BodyMB: 1, MetricsOnRoot: true})
 	for i := 0; i < 3; i++ {
 		app.Test(httptest.NewRequest("GET", "/healthz", nil), -1)
 	}
@@ -114,5 +114,21 @@ func TestClientAddressFromTrustedProxyOnly(t *testing.T) {
 		if string(body) != tc.want {
 			t.Errorf("trusted %v: client address %q, want %q", tc.trusted, body, tc.want)
 		}
+	}
+}
+
+// TestMetricsOffThePublicPort: by default /metrics is not on the public app
+// but on the handler serve puts on SUNSHINE_METRICS_ADDR.
+func TestMetricsOffThePublicPort(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	app := newRoot(rootOptions{Log: slog.New(slog.DiscardHandler), Registry: reg, BodyMB: 1})
+	app.Test(httptest.NewRequest("GET", "/healthz", nil), -1)
+	if resp, _ := app.Test(httptest.NewRequest("GET", "/metrics", nil), -1); resp.StatusCode != 404 {
+		t.Fatalf("public /metrics = %d, want 404", resp.StatusCode)
+	}
+	rec := httptest.NewRecorder()
+	metricsHandler(reg).ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	if rec.Code != 200 || !strings.Contains(rec.Body.String(), `sunshine_http_requests_total{method="GET",route="/healthz",status="200"} 1`) {
+		t.Fatalf("metrics listener = %d %s", rec.Code, rec.Body.String())
 	}
 }

@@ -212,8 +212,22 @@ func TestAttachments_Authorization(t *testing.T) {
 	// A liaison sees the materials once the case has a matter for their department.
 	e.expect("POST", "/api/staff/v1/cases/"+fxItoa(c.ID)+"/matters", "head",
 		map[string]string{"department": "市自然资源局", "name": "建设用地规划许可", "deadline": "2026-03-20"}, 201, nil)
-	if status, got, _ := e.download(a.ID, "liaisonA"); status != 200 || !bytes.Equal(got, filestest.DOCX()) {
-		t.Fatalf("liaison with a matter: download = %d", status)
+	// Not the whole case's materials: the matter's files only (those
+	// liaisons upload and those filed under 协调).
+	if status, _, _ := e.download(a.ID, "liaisonA"); status != 404 {
+		t.Fatalf("liaison with a matter downloads a case material: %d, want 404", status)
+	}
+	if resp, _ := e.upload(c.ID, "liaisonA", "反馈.pdf", filestest.PDF(), ""); resp.StatusCode != 201 {
+		t.Fatalf("liaison upload = %d", resp.StatusCode)
+	}
+	var listed struct{ Items []struct{ ID int64 } }
+	got, body := e.json("GET", list, "liaisonA", nil)
+	_ = json.Unmarshal(body, &listed)
+	if got != 200 || len(listed.Items) != 1 {
+		t.Fatalf("liaison list = %d %+v, want their own upload only", got, listed)
+	}
+	if status, got, _ := e.download(listed.Items[0].ID, "liaisonA"); status != 200 || !bytes.Equal(got, filestest.PDF()) {
+		t.Fatalf("liaison download of the matter's file = %d", status)
 	}
 	if status, _, _ := e.download(a.ID, "liaisonB"); status != 404 {
 		t.Fatalf("liaison of another department: download = %d, want 404", status)

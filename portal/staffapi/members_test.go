@@ -54,8 +54,15 @@ func TestMemberVerification(t *testing.T) {
 		}
 		token[string(r)] = tok
 	}
-	call := func(method, path, who string) (int, []byte) {
-		req := httptest.NewRequest(method, path, nil)
+	callBody := func(method, path, who, body string) (int, []byte) {
+		var r io.Reader
+		if body != "" {
+			r = strings.NewReader(body)
+		}
+		req := httptest.NewRequest(method, path, r)
+		if body != "" {
+			req.Header.Set("Content-Type", "application/json")
+		}
 		if who != "" {
 			req.Header.Set("Authorization", "Bearer "+token[who])
 		}
@@ -67,6 +74,7 @@ func TestMemberVerification(t *testing.T) {
 		b, _ := io.ReadAll(res.Body)
 		return res.StatusCode, b
 	}
+	call := func(method, path, who string) (int, []byte) { return callBody(method, path, who, "") }
 
 	code := casework.CreditCodeWithCheck("91441700MA0000771")
 	admin, _ := db.Members().UpsertMember(ctx, "openid-admin-"+fmt.Sprint(base), "", fxMonday)
@@ -79,8 +87,14 @@ func TestMemberVerification(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	clerkActor := casework.Actor{ID: 1, Role: casework.RoleClerk, Name: "窗口"}
+	if _, err := mem.Verify(ctx, clerkActor, admin.ID, "营业执照原件"); err != nil {
+		t.Fatal(err)
+	}
 	admin, _ = db.Members().Member(ctx, admin.ID)
-	adminCase, err := caseSvc.Submit(ctx, admin.Viewer(), cases.SubmitInput{Form: fxForm(), Channel: casework.ChannelMiniProgram, Mode: casework.FormIntake})
+	form := fxForm()
+	form.Enterprise.CreditCode = code
+	adminCase, err := caseSvc.Submit(ctx, admin.Viewer(), cases.SubmitInput{Form: form, Channel: casework.ChannelMiniProgram, Mode: casework.FormIntake})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,13 +122,17 @@ func TestMemberVerification(t *testing.T) {
 	if status, _ := call("POST", verify, ""); status != 401 {
 		t.Fatalf("anonymous verify: %d", status)
 	}
-	if status, _ := call("POST", verify, "specialist"); status != 403 {
+	note := `{"note":"营业执照原件"}`
+	if status, _ := callBody("POST", verify, "specialist", note); status != 403 {
 		t.Fatalf("specialist verify: %d", status)
 	}
-	if status, _ := call("POST", "/api/staff/v1/members/999999999/verify", "clerk"); status != 404 {
+	if status, _ := callBody("POST", "/api/staff/v1/members/999999999/verify", "clerk", note); status != 404 {
 		t.Fatalf("unknown member: %d", status)
 	}
-	status, body = call("POST", verify, "clerk")
+	if status, body := callBody("POST", verify, "clerk", `{}`); status != 422 || !strings.Contains(string(body), `"note"`) {
+		t.Fatalf("verify without a note: %d %s", status, body)
+	}
+	status, body = callBody("POST", verify, "clerk", `{"note":"营业执照原件、授权委托书"}`)
 	if status != 200 || !strings.Contains(string(body), `"verified":true`) || !strings.Contains(string(body), `"verified_via":"window"`) {
 		t.Fatalf("verify: %d %s", status, body)
 	}

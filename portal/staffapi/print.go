@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"sunshine/app/audit"
+	"sunshine/app/cases"
 	"sunshine/app/errs"
 	"sunshine/app/web"
 )
@@ -51,6 +52,9 @@ func (h *handlers) printForm(c *fiber.Ctx, form string) error {
 	d, err := h.d.Cases.Get(ctx, v, id)
 	if err != nil {
 		return err
+	}
+	if d.View != cases.ViewFull {
+		return errs.E(errs.Forbidden, "当前角色只能查看与本职工作相关的案件信息，不能打印整张表单")
 	}
 	now := h.d.Now()
 	var data any

@@ -33,6 +33,13 @@ type specialistJSON struct {
 // rating and the actions this viewer may take now.
 type caseDetailJSON struct {
 	caseSummaryJSON
+	// View is how much of the case the reader gets: full (phones masked;
+	// POST /cases/{id}/reveal shows one number, audited), matter (a
+	// liaison: project, enterprise name, their department's matters) or
+	// archive_pool (a specialist's view of an unassigned rejected or
+	// withdrawn case: what archiving needs).
+	View           string           `json:"view"`
+	Matters        []matterJSON     `json:"matters,omitempty"`
 	Scope          string           `json:"scope"`
 	PromisedDays   int              `json:"promised_days"`
 	AcceptedAt     *time.Time       `json:"accepted_at"`
@@ -124,7 +131,7 @@ func toCaseSummary(c *casework.Case, now time.Time) caseSummaryJSON {
 func toCaseDetail(d *cases.Detail, v cases.Viewer, now time.Time) caseDetailJSON {
 	c := d.Case
 	r := c.Registration
-	out := caseDetailJSON{caseSummaryJSON: toCaseSummary(c, now), Scope: c.Scope, PromisedDays: c.PromisedDays,
+	out := caseDetailJSON{caseSummaryJSON: toCaseSummary(c, now), View: string(d.View), Scope: c.Scope, PromisedDays: c.PromisedDays,
 		AcceptedAt: c.AcceptedAt, RemainingDays: c.RemainingDays, HotlineOrderNo: c.HotlineOrder, Form: web.FromForm(c.Form),
 		Registration: registrationJSON{Consultation: r.Consultation, Application: r.Application, Review: r.Review,
 			Assignment: r.Assignment, Coordination: r.Coordination, Closure: r.Closure, Delivery: r.Delivery, Archive: r.Archive},

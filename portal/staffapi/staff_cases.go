@@ -94,7 +94,29 @@ func (h *handlers) getCase(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(toCaseDetail(d, v, h.d.Now()))
+	out := toCaseDetail(d, v, h.d.Now())
+	if err := h.addMatters(c, v, &out); err != nil {
+		return err
+	}
+	return c.JSON(out)
+}
+
+// addMatters completes a liaison's matter view with their department's
+// matters of the case (name, due date, progress).
+func (h *handlers) addMatters(c *fiber.Ctx, v cases.Viewer, out *caseDetailJSON) error {
+	if out.View != string(cases.ViewMatter) || h.d.Matters == nil {
+		return nil
+	}
+	ms, err := h.d.Matters.ForCase(c.UserContext(), v, out.ID)
+	if err != nil {
+		return err
+	}
+	now := h.d.Now()
+	out.Matters = make([]matterJSON, len(ms))
+	for i := range ms {
+		out.Matters[i] = toMatterJSON(&ms[i], now)
+	}
+	return nil
 }
 
 // actOnCase is POST /cases/{id}/actions/{action} {"version": N, ...payload}
@@ -165,12 +187,47 @@ func (h *handlers) rateCase(c *fiber.Ctx) error {
 // respondCase answers with the full case after a write. If the viewer no
 // longer sees it, the answer is the case without its timeline.
 func (h *handlers) respondCase(c *fiber.Ctx, v cases.Viewer, updated *casework.Case) error {
-	d, err := h.d.Cases.Get(c.UserContext(), v, updated.ID)
+	d, err := h.d.Cases.AfterWrite(c.UserContext(), v, updated.ID)
 	if errs.Is(err, errs.NotFound) {
-		d, err = &cases.Detail{Case: updated}, nil
+		// No longer visible: the answer says only where the case went.
+		d, err = &cases.Detail{Case: &casework.Case{ID: updated.ID, Number: updated.Number, Status: updated.Status,
+			Version: updated.Version, Channel: updated.Channel}, View: cases.ViewMatter}, nil
 	}
 	if err != nil {
 		return err
 	}
-	return c.JSON(toCaseDetail(d, v, h.d.Now()))
+	out := toCaseDetail(d, v, h.d.Now())
+	if err := h.addMatters(c, v, &out); err != nil {
+		return err
+	}
+	return c.JSON(out)
+}
+
+type revealRequest struct {
+	Field string `json:"field"`
+}
+
+type revealJSON struct {
+	Field string `json:"field"`
+	Value string `json:"value"`
+}
+
+// revealPhone is POST /cases/{id}/reveal {field}: one full phone number
+// (lead.phone, handler.phone, consultation.phone) for a clerk, the head or
+// the case's specialist; each reveal is audited.
+func (h *handlers) revealPhone(c *fiber.Ctx) error {
+	id, err := web.PathID(c, "id")
+	if err != nil {
+		return err
+	}
+	var req revealRequest
+	if err := web.DecodeJSON(c, &req); err != nil {
+		return err
+	}
+	value, err := h.d.Cases.Reveal(c.UserContext(), viewerOf(c), id, req.Field)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(revealJSON{Field: req.Field, Value: value})
 }

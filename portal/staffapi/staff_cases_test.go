@@ -17,7 +17,7 @@ func TestIntakeAndDetail(t *testing.T) {
 		t.Fatalf("new case %+v", c)
 	}
 	d := f.get("clerk", c.ID)
-	if d.Form.Enterprise.Name != "阳光科技有限公司" || d.Form.Enterprise.Lead.Phone != "13800138000" {
+	if d.Form.Enterprise.Name != "阳光科技有限公司" || d.Form.Enterprise.Lead.Phone != "138****8000" {
 		t.Errorf("form = %+v", d.Form)
 	}
 	if len(d.Timeline) != 1 || d.Timeline[0].Action != "submit" || d.Deadline != nil || d.Rating != nil {

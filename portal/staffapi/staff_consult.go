@@ -103,7 +103,8 @@ func (h *handlers) listConsultations(c *fiber.Ctx) error {
 		func(r consult.Record) consultationJSON { return toConsultationJSON(r, true) }))
 }
 
-// getConsultation is GET /consultations/{id} (full phone number).
+// getConsultation is GET /consultations/{id}: the phone number masked like
+// everywhere else; POST /consultations/{id}/reveal shows it, audited.
 func (h *handlers) getConsultation(c *fiber.Ctx) error {
 	id, err := web.PathID(c, "id")
 	if err != nil {
@@ -113,7 +114,22 @@ func (h *handlers) getConsultation(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(toConsultationJSON(*r, false))
+	return c.JSON(toConsultationJSON(*r, true))
+}
+
+// revealConsultationPhone is POST /consultations/{id}/reveal → {field,
+// value}: the full number, one audit record per reveal.
+func (h *handlers) revealConsultationPhone(c *fiber.Ctx) error {
+	id, err := web.PathID(c, "id")
+	if err != nil {
+		return err
+	}
+	value, err := h.d.Consult.RevealPhone(c.UserContext(), viewerOf(c), id)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(revealJSON{Field: "phone", Value: value})
 }
 
 type followupJSON struct {

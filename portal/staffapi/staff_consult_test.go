@@ -84,8 +84,19 @@ func TestConsultations(t *testing.T) {
 	f.fail("GET", fmt.Sprintf("/api/staff/v1/consultations/%d", free.ID), f.token("specB"), nil, 404)
 	var one consultationJSON
 	f.call("GET", fmt.Sprintf("/api/staff/v1/consultations/%d", linked.ID), f.token("specA"), nil, 200, &one)
-	if one.Phone != "13800138000" {
-		t.Errorf("detail phone = %q", one.Phone)
+	if one.Phone != "138****8000" {
+		t.Errorf("detail phone = %q, want masked", one.Phone)
+	}
+	var rev struct{ Value string }
+	f.call("POST", fmt.Sprintf("/api/staff/v1/consultations/%d/reveal", linked.ID), f.token("specA"), nil, 200, &rev)
+	if rev.Value != "13800138000" {
+		t.Errorf("revealed phone = %q", rev.Value)
+	}
+	f.fail("POST", fmt.Sprintf("/api/staff/v1/consultations/%d/reveal", free.ID), f.token("specB"), nil, 404)
+	var n int64
+	f.db.R.Raw("SELECT COUNT(*) FROM audit_records WHERE action = 'consultation.reveal' AND result = 'ok'").Scan(&n)
+	if n != 1 {
+		t.Errorf("%d audited reveals, want 1", n)
 	}
 	f.call("GET", "/api/staff/v1/consultations?limit=1", clerk, nil, 200, &list)
 	if len(list.Items) != 1 || list.Next == nil {

@@ -43,11 +43,13 @@ func (h *handlers) staffRoutes(app *fiber.App) {
 		api.Get("/cases/:id", h.getCase)
 		api.Post("/cases/:id/actions/:action", h.actOnCase)
 		api.Post("/cases/:id/rating", h.rateCase)
+		api.Post("/cases/:id/reveal", h.revealPhone)
 	}
 	if h.d.Consult != nil {
 		api.Get("/consultations", h.listConsultations)
 		api.Post("/consultations", h.createConsultation)
 		api.Get("/consultations/:id", h.getConsultation)
+		api.Post("/consultations/:id/reveal", h.revealConsultationPhone)
 	}
 	if h.d.Followups != nil {
 		api.Get("/followups", h.listFollowups)
