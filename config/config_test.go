@@ -67,26 +67,6 @@ func TestProductionRefusesShortAttachmentKey(t *testing.T) {
 	}
 }
 
-func TestCookieSecureByEnvironment(t *testing.T) {
-	dev, err := Load(env(nil))
-	if err != nil || dev.CookieSecure {
-		t.Fatalf("development: secure=%v err=%v, want plain-HTTP cookies", dev.CookieSecure, err)
-	}
-	prod := map[string]string{
-		"SUNSHINE_ENV": "production", "SUNSHINE_MYSQL_DSN": "u:p@tcp(db:3306)/s", "SUNSHINE_REDIS_URL": "redis://r:6379/0",
-		"SUNSHINE_HOTLINE_SECRET": "0123456789abcdef0123", "SUNSHINE_ATTACHMENT_KEY": "a long attachment passphrase", "SUNSHINE_WECHAT_MP_APPID": "wx1",
-		"SUNSHINE_WECHAT_MP_SECRET": "s", "SUNSHINE_WECHAT_PUSH_TOKEN": "t",
-	}
-	c, err := Load(env(prod))
-	if err != nil || !c.CookieSecure {
-		t.Fatalf("production: secure=%v err=%v, want secure cookies", c != nil && c.CookieSecure, err)
-	}
-	prod["SUNSHINE_COOKIE_SECURE"] = "false"
-	if _, err := Load(env(prod)); err == nil || !strings.Contains(err.Error(), "SUNSHINE_COOKIE_SECURE") {
-		t.Fatalf("production with insecure cookies: %v, want refused", err)
-	}
-}
-
 func TestObjectStorageAndMetrics(t *testing.T) {
 	c, err := Load(env(map[string]string{"SUNSHINE_S3_ENDPOINT": "minio:9000", "SUNSHINE_S3_BUCKET": "materials",
 		"SUNSHINE_S3_ACCESS_KEY": "ak", "SUNSHINE_S3_SECRET_KEY": "very-secret-key", "SUNSHINE_S3_TLS": "false",
@@ -118,6 +98,26 @@ func TestObjectStorageAndMetrics(t *testing.T) {
 		if err != nil || c.MetricsListener() != want || c.MetricsOnPublicPort() != (v == "public") {
 			t.Errorf("SUNSHINE_METRICS_ADDR=%s: listener %q, %v", v, c.MetricsListener(), err)
 		}
+	}
+}
+
+func TestCookieSecureByEnvironment(t *testing.T) {
+	dev, err := Load(env(nil))
+	if err != nil || dev.CookieSecure {
+		t.Fatalf("development: secure=%v err=%v, want plain-HTTP cookies", dev.CookieSecure, err)
+	}
+	prod := map[string]string{
+		"SUNSHINE_ENV": "production", "SUNSHINE_MYSQL_DSN": "u:p@tcp(db:3306)/s", "SUNSHINE_REDIS_URL": "redis://r:6379/0",
+		"SUNSHINE_HOTLINE_SECRET": "0123456789abcdef0123", "SUNSHINE_ATTACHMENT_KEY": "a long attachment passphrase", "SUNSHINE_WECHAT_MP_APPID": "wx1",
+		"SUNSHINE_WECHAT_MP_SECRET": "s", "SUNSHINE_WECHAT_PUSH_TOKEN": "t",
+	}
+	c, err := Load(env(prod))
+	if err != nil || !c.CookieSecure {
+		t.Fatalf("production: secure=%v err=%v, want secure cookies", c != nil && c.CookieSecure, err)
+	}
+	prod["SUNSHINE_COOKIE_SECURE"] = "false"
+	if _, err := Load(env(prod)); err == nil || !strings.Contains(err.Error(), "SUNSHINE_COOKIE_SECURE") {
+		t.Fatalf("production with insecure cookies: %v, want refused", err)
 	}
 }
 
