@@ -69,6 +69,9 @@ type Deps struct {
 	// Templates are the subscribe template ids the mini-program may report
 	// as accepted; empty accepts any.
 	Templates []string
+	// TemplateIDs, when set, also accepts the subscribe template ids the
+	// notifier uses now (the admin may change them at run time).
+	TemplateIDs func() []string
 	// Push verifies WeChat's pushes to /wechat/push; Recorder keeps the
 	// subscription change and delivery reports it carries.
 	Push     *wechat.PushVerifier
@@ -89,7 +92,8 @@ type Deps struct {
 func DepsOf(s *system.System) Deps {
 	return Deps{Log: s.Log, Members: s.Members, Cases: s.Cases, Staff: s.DB.Staff(), Files: s.Files,
 		Credits: s.Notify.Credits(), Inbox: s.Notify, Templates: s.WeChat.Config.SubscribeTemplates,
-		Push: s.Push, Recorder: s.DB.Audit(), KV: s.KV, Simulator: s.WeChat.Simulator, ScanLogin: s.ScanLogin,
+		TemplateIDs: s.Notify.Templates().SubscribeIDs,
+		Push:        s.Push, Recorder: s.DB.Audit(), KV: s.KV, Simulator: s.WeChat.Simulator, ScanLogin: s.ScanLogin,
 		BodyLimit: (s.Config.MaxUploadMB + 1) << 20}
 }
 

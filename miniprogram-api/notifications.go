@@ -34,7 +34,8 @@ func (h *handlers) subscriptions(c *fiber.Ctx, m *member) error {
 		switch {
 		case id == "" || len(id) > 128:
 			return errs.FieldErrors(map[string]string{"accepted": "模板编号不能为空或过长"})
-		case len(h.d.Templates) > 0 && !slices.Contains(h.d.Templates, id):
+		case len(h.d.Templates) > 0 && !slices.Contains(h.d.Templates, id) &&
+			(h.d.TemplateIDs == nil || !slices.Contains(h.d.TemplateIDs(), id)):
 			return errs.FieldErrors(map[string]string{"accepted": "未知的订阅消息模板：" + id})
 		case !slices.Contains(ids, id):
 			ids = append(ids, id)

@@ -27,11 +27,12 @@ type HolidayStore interface {
 
 // Service runs the administration of the calendar.
 type Service struct {
-	holidays HolidayStore
-	calendar *calendar.Calendar
-	trail    audit.Store
-	now      func() time.Time
-	log      *slog.Logger
+	holidays    HolidayStore
+	departments DepartmentStore // nil: no departments administration
+	calendar    *calendar.Calendar
+	trail       audit.Store
+	now         func() time.Time
+	log         *slog.Logger
 }
 
 // New builds the service; cal is the in-memory calendar reloaded after an

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"sunshine/app/calendar"
 	"sunshine/app/cases"
@@ -154,6 +155,39 @@ func BenchmarkMillionStatsMonth(b *testing.B) {
 	}
 	for b.Loop() {
 		if _, err := svc.Report(context.Background(), casework.Actor{ID: 1, Role: casework.RoleSupervisor}, r); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkMillionListDeadline is the head's list by deadline (issue 9).
+func BenchmarkMillionListDeadline(b *testing.B) {
+	benchList(b, benchClerk, cases.Filter{Sort: cases.SortDeadline})
+}
+
+// BenchmarkMillionListChannel is one channel's list, newest first.
+func BenchmarkMillionListChannel(b *testing.B) {
+	benchList(b, benchClerk, cases.Filter{Channel: casework.ChannelHotline})
+}
+
+// BenchmarkMillionChanges is a page of the change feed from a minute ago.
+func BenchmarkMillionChanges(b *testing.B) {
+	benchList(b, benchClerk, cases.Filter{Sort: cases.SortUpdated, After: cases.Position{Updated: time.Now().Add(-time.Hour)}})
+}
+
+// BenchmarkMillionSeries is the dashboards' twelve months (issue 9).
+func BenchmarkMillionSeries(b *testing.B) {
+	db := millionDB(b)
+	if _, err := db.BackfillMonthly(context.Background()); err != nil { // the generated cases bypass the hook
+		b.Fatal(err)
+	}
+	svc := stats.New(db.Stats(), calendar.New(calendar.Seed(), nil), db.Audit(), nil, nil)
+	first, n, err := svc.ParseMonths("", "12")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := svc.Series(context.Background(), casework.Actor{ID: 1, Role: casework.RoleSupervisor}, first, n); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -31,6 +31,37 @@ type Filter struct {
 	ActorRole      casework.Role
 	Before         int64 // cursor: ids below this
 	Limit          int
+
+	// The workbench filters (issue 9); zero values do not filter.
+	Channel      casework.Channel
+	ServiceType  string // assist, agency, or "undecided" for none yet
+	AssignedTo   int64  // cases held by this specialist
+	DeadlineFrom string // YYYY-MM-DD, deadline on or after (cases without one are left out)
+	DeadlineTo   string // YYYY-MM-DD, deadline on or before (cases without one are left out)
+	// Sort is the order: SortNewest (the default, by id, cursor Before),
+	// SortDeadline (deadline ascending then id, cases without a deadline
+	// left out, cursor After) or SortUpdated (updated_at ascending then id,
+	// cursor After: the change feed).
+	Sort  Sort
+	After Position
+}
+
+// Sort names a list order.
+type Sort string
+
+// The list orders.
+const (
+	SortNewest   Sort = ""
+	SortDeadline Sort = "deadline"
+	SortUpdated  Sort = "updated"
+)
+
+// Position is a keyset cursor of the deadline and updated orders: the last
+// row's deadline or updated_at, and its id. The zero Position is the start.
+type Position struct {
+	Deadline string
+	Updated  time.Time
+	ID       int64
 }
 
 // Store is the persistence the service needs. Implemented by storage.

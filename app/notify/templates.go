@@ -2,9 +2,11 @@ package notify
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Field fills one template keyword (e.g. "thing2") from one value of the
@@ -49,10 +51,15 @@ var enterpriseEvents = map[string]struct {
 }
 
 // Templates maps events to mini-program subscribe templates and
-// official-account templates.
+// official-account templates. What the configuration sets is the base; the
+// admin's overrides (Apply) replace it per event and channel at run time.
 type Templates struct {
+	mu        sync.RWMutex
 	subscribe map[string]Template
 	official  map[string]Template
+	// baseSub and baseOA are the configuration's templates, kept when
+	// overrides are applied; nil until the first Apply.
+	baseSub, baseOA map[string]Template
 }
 
 // DefaultTemplates are the simulator's templates: three subscribe templates
@@ -137,12 +144,16 @@ func TemplateEvents() []string {
 
 // Subscribe returns the subscribe template of an event.
 func (t *Templates) Subscribe(event string) (Template, bool) {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
 	tpl, ok := t.subscribe[event]
 	return tpl, ok
 }
 
 // Official returns the official-account template of an event.
 func (t *Templates) Official(event string) (Template, bool) {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
 	tpl, ok := t.official[event]
 	return tpl, ok
 }
@@ -150,6 +161,8 @@ func (t *Templates) Official(event string) (Template, bool) {
 // SubscribeIDs lists the distinct subscribe template ids, sorted: what the
 // mini-program asks the user to allow, and the simulator's template list.
 func (t *Templates) SubscribeIDs() []string {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
 	var out []string
 	for _, tpl := range t.subscribe {
 		if !slices.Contains(out, tpl.ID) {
@@ -172,4 +185,12 @@ func (tpl Template) Render(payload map[string]any) map[string]string {
 		out[f.Key] = FitValue(f.Key, v)
 	}
 	return out
+}
+
+// Clone returns an independent copy of the templates in effect (a system
+// applies its own overrides to its copy; the configuration's stays as is).
+func (t *Templates) Clone() *Templates {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	return &Templates{subscribe: maps.Clone(t.subscribe), official: maps.Clone(t.official)}
 }

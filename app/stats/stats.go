@@ -86,11 +86,12 @@ type Store interface {
 
 // Service computes the statistics.
 type Service struct {
-	store Store
-	days  casework.WorkingDays
-	trail audit.Store
-	now   func() time.Time
-	log   *slog.Logger
+	store  Store
+	series SeriesStore // nil: no monthly series
+	days   casework.WorkingDays
+	trail  audit.Store
+	now    func() time.Time
+	log    *slog.Logger
 }
 
 // New builds the service; now may be nil.
@@ -101,7 +102,9 @@ func New(store Store, days casework.WorkingDays, trail audit.Store, now func() t
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{store: store, days: days, trail: trail, now: now, log: log}
+	s := &Service{store: store, days: days, trail: trail, now: now, log: log}
+	s.series, _ = store.(SeriesStore)
+	return s
 }
 
 // Now returns the service clock.

@@ -146,11 +146,28 @@ func (s *Cases) ListCases(ctx context.Context, f cases.Filter) ([]casework.Case,
 			q = q.Where("(number = ? OR credit_code = ? OR enterprise_name LIKE ? OR project_name LIKE ?)", up, up, like, like)
 		}
 	}
-	if f.Before > 0 {
-		q = q.Where("id < ?", f.Before)
+	q = workbenchFilters(q, f)
+	switch f.Sort {
+	case cases.SortDeadline:
+		q = q.Where("deadline <> ''")
+		if f.After.ID > 0 {
+			q = q.Where("(deadline > ? OR (deadline = ? AND id > ?))", f.After.Deadline, f.After.Deadline, f.After.ID)
+		}
+		q = q.Order("deadline, id")
+	case cases.SortUpdated:
+		if !f.After.Updated.IsZero() {
+			at := f.After.Updated.UTC()
+			q = q.Where("(updated_at > ? OR (updated_at = ? AND id > ?))", at, at, f.After.ID)
+		}
+		q = q.Order("updated_at, id")
+	default:
+		if f.Before > 0 {
+			q = q.Where("id < ?", f.Before)
+		}
+		q = q.Order("id DESC")
 	}
 	var rows []caseRow
-	if err := q.Order("id DESC").Limit(f.Limit).Find(&rows).Error; err != nil {
+	if err := q.Limit(f.Limit).Find(&rows).Error; err != nil {
 		return nil, translate(err, "案件")
 	}
 	out := make([]casework.Case, len(rows))
@@ -158,6 +175,31 @@ func (s *Cases) ListCases(ctx context.Context, f cases.Filter) ([]casework.Case,
 		out[i] = *rows[i].toCase()
 	}
 	return out, nil
+}
+
+// workbenchFilters adds the workbench's filters (channel, type, specialist,
+// deadline range) to a case list query.
+func workbenchFilters(q *gorm.DB, f cases.Filter) *gorm.DB {
+	if f.Channel != "" {
+		q = q.Where("channel = ?", string(f.Channel))
+	}
+	switch f.ServiceType {
+	case "":
+	case "undecided":
+		q = q.Where("service_type = ''")
+	default:
+		q = q.Where("service_type = ?", f.ServiceType)
+	}
+	if f.AssignedTo != 0 {
+		q = q.Where("specialist_id = ?", f.AssignedTo)
+	}
+	if f.DeadlineFrom != "" {
+		q = q.Where("deadline <> '' AND deadline >= ?", f.DeadlineFrom)
+	}
+	if f.DeadlineTo != "" {
+		q = q.Where("deadline <> '' AND deadline <= ?", f.DeadlineTo)
+	}
+	return q
 }
 
 func escapeLike(s string) string {

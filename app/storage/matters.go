@@ -194,14 +194,16 @@ func (s *Matters) AddProgress(ctx context.Context, p *matters.Progress, status m
 	return nil
 }
 
-// KnownDepartment reports whether the admin lists the department or a
-// liaison account belongs to it.
+// KnownDepartment reports whether the admin lists the department (and has
+// not disabled it) or, when the admin does not list it, a liaison account
+// belongs to it.
 func (s *Matters) KnownDepartment(ctx context.Context, name string) (bool, error) {
-	var n int64
-	err := s.db.R.WithContext(ctx).Table("departments").Where("name = ?", name).Count(&n).Error
-	if err != nil || n > 0 {
-		return n > 0, translate(err, "部门")
+	var listed []bool
+	err := s.db.R.WithContext(ctx).Table("departments").Where("name = ?", name).Limit(1).Pluck("disabled", &listed).Error
+	if err != nil || len(listed) > 0 {
+		return len(listed) > 0 && !listed[0], translate(err, "部门")
 	}
+	var n int64
 	err = s.db.R.WithContext(ctx).Table("staff_users").
 		Where("role = ? AND department = ? AND disabled = ?", "liaison", name, false).Count(&n).Error
 	return n > 0, translate(err, "部门")

@@ -17,6 +17,7 @@ import (
 	"sunshine/app/accounts"
 	"sunshine/app/admin"
 	"sunshine/app/audit"
+	"sunshine/app/bulletin"
 	"sunshine/app/calendar"
 	"sunshine/app/cases"
 	"sunshine/app/consult"
@@ -93,8 +94,11 @@ type System struct {
 	Admin     *admin.Service
 	// Trail is the auditor's audit log (query, export) and the chain's
 	// verification and purge.
-	Trail  *audit.Service
-	WeChat *WeChat
+	Trail     *audit.Service
+	Bulletins *bulletin.Service
+	// Templates is the admin's run-time edit of the WeChat template ids.
+	Templates *notify.TemplateAdmin
+	WeChat    *WeChat
 	// Push verifies the signed pushes WeChat sends to /wechat/push.
 	Push *wechat.PushVerifier
 	// ScanLogin holds the portal's scan-to-login tickets.
@@ -130,6 +134,11 @@ func Prepare(ctx context.Context, db *storage.DB, log *slog.Logger) (*calendar.C
 	}
 	if err := db.Holidays().SeedIfEmpty(ctx); err != nil {
 		return nil, fmt.Errorf("seed holidays: %w", err)
+	}
+	if ran, err := db.BackfillMonthly(ctx); err != nil {
+		return nil, fmt.Errorf("statistics counters: %w", err)
+	} else if ran {
+		log.Info("statistics counters filled from the stored cases")
 	}
 	days, err := db.Holidays().All(ctx)
 	if err != nil {
@@ -188,6 +197,9 @@ func New(ctx context.Context, o Options) (*System, error) {
 	if err := s.build(ctx, o); err != nil {
 		return fail(err)
 	}
+	if err := s.Templates.Reload(ctx); err != nil { // the admin's template ids over the configuration's
+		return fail(err)
+	}
 	return s, nil
 }
 
@@ -197,12 +209,15 @@ func (s *System) build(ctx context.Context, o Options) error {
 	s.Sessions = session.NewStore(s.KV, now)
 	s.Cases = cases.New(db.Cases(), s.Calendar, now, log)
 	// The notification service's hook writes the outbox rows of every case
-	// action in the action's transaction; Start runs the delivery.
+	// action in the action's transaction; Start runs the delivery. Its
+	// templates are a copy of the configured ones: the admin's overrides
+	// (s.Templates) apply to it.
 	s.Notify = notify.New(notify.Deps{Store: db.Notifications(), Days: s.Calendar, WeChat: s.WeChat.Client,
-		Redis: s.KV, Audit: db.Audit(), Log: log, Now: now}, notify.Options{Templates: s.WeChat.Templates,
+		Redis: s.KV, Audit: db.Audit(), Log: log, Now: now}, notify.Options{Templates: s.WeChat.Templates.Clone(),
 		HotlineURL: cfg.HotlineCallbackURL, HotlineSecret: cfg.HotlineSecret,
 		WakeChannel: prefixed(o.KeyPrefix, "notify:wake")})
 	s.Cases.OnEvent(s.Notify.Hook)
+	s.Cases.OnEvent(db.StatsHook) // the dashboards' monthly counters, in the same transaction
 	var err error
 	if s.Files, err = NewFiles(ctx, cfg, db, s.Cases, now, log); err != nil {
 		return err
@@ -219,7 +234,9 @@ func (s *System) build(ctx context.Context, o Options) error {
 	s.Trail = audit.NewService(db.Audit(), db.Audit(), now, log)
 	s.Consult = consult.New(db.Consultations(), s.Cases, db.Audit(), now, log)
 	s.Followups = followup.New(db.Followups(), db.Audit(), now, log)
-	s.Admin = admin.New(db.Holidays(), s.Calendar, db.Audit(), now, log)
+	s.Admin = admin.New(db.Holidays(), s.Calendar, db.Audit(), now, log).WithDepartments(db.Departments())
+	s.Bulletins = bulletin.New(db.Bulletins(), db.Audit(), now, log)
+	s.Templates = notify.NewTemplateAdmin(db.NotifyTemplates(), s.Notify.Templates(), db.Audit(), now, log)
 	s.Members = members.New(members.Deps{Store: db.Members(), Sessions: s.Sessions, WeChat: s.WeChat.Client,
 		KV: s.KV, Cases: s.Cases, Urged: s.Notify, Docs: s.Files, Notices: s.Notify, Now: now, Log: log,
 		KeyPrefix: prefixed(o.KeyPrefix, "members:")})
@@ -315,7 +332,9 @@ func (s *System) Start(ctx context.Context) (wait func()) {
 	var wg sync.WaitGroup
 	wg.Add(2)
 	go func() { defer wg.Done(); s.reloadCalendar(ctx, time.Minute) }()
+	wg.Add(1)
 	go func() { defer wg.Done(); s.Files.RunSweeper(ctx, time.Hour) }() // pending and replaced objects
+	go func() { defer wg.Done(); s.reloadTemplates(ctx, 30*time.Second) }()
 	return func() { waitNotify(); wg.Wait() }
 }
 
@@ -344,3 +363,19 @@ func (s *System) Ready() map[string]func(context.Context) error {
 // Close releases the stores the system opened (not those it was given).
 // Stop the background work first.
 func (s *System) Close() { s.closeStores() }
+
+// reloadTemplates applies the template ids the admin edits on any instance.
+func (s *System) reloadTemplates(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := s.Templates.Reload(ctx); err != nil && ctx.Err() == nil {
+				s.Log.Warn("template reload failed", "err", err)
+			}
+		}
+	}
+}

@@ -69,6 +69,7 @@ func demo(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.W
 	}
 	clock := time.Now().AddDate(0, 0, -75)
 	svc := cases.New(d.db.Cases(), d.calendar, func() time.Time { return clock }, log)
+	svc.OnEvent(d.db.StatsHook) // the dashboards' monthly counters
 	r := &demoRunner{ctx: ctx, svc: svc, staff: staff, members: members, clock: &clock}
 	n := 0
 	var tracking []*casework.Case

@@ -13,4 +13,8 @@ func (h *handlers) routes(app *fiber.App) {
 	h.memberRoutes(app)
 	h.notificationRoutes(app)
 	h.statsRoutes(app)
+	h.departmentRoutes(app)
+	h.specialistRoutes(app)
+	h.bulletinRoutes(app)
+	h.templateRoutes(app)
 }

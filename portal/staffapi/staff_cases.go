@@ -1,7 +1,10 @@
 package staffapi
 
 import (
+	"encoding/base64"
 	"encoding/json"
+	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -27,31 +30,19 @@ type ratingRequest struct {
 	Comment string `json:"comment"`
 }
 
-// listCases is GET /cases?status=a,b&mine=&overdue=&q=&cursor=&limit=.
+// listCases is GET /cases?q=&status=a,b&stage=&channel=&service_type=
+// &specialist=&overdue=&mine=&deadline_from=&deadline_to=&sort=&cursor=&limit=
+// (docs/staff-api.md).
 func (h *handlers) listCases(c *fiber.Ctx) error {
-	f := cases.Filter{Q: strings.TrimSpace(c.Query("q"))}
-	if utf8.RuneCountInString(f.Q) > 100 {
-		return errs.E(errs.Invalid, "搜索内容不能超过100个字")
-	}
-	for _, s := range strings.Split(c.Query("status"), ",") {
-		if s = strings.TrimSpace(s); s == "" {
-			continue
-		}
-		st := casework.Status(s)
-		if !st.Valid() {
-			return errs.Ef(errs.Invalid, "状态无效：%s", s)
-		}
-		f.Statuses = append(f.Statuses, st)
-	}
-	var err error
-	if f.Mine, err = queryBool(c, "mine"); err != nil {
-		return err
-	}
-	if f.Overdue, err = queryBool(c, "overdue"); err != nil {
+	f, err := caseFilter(c)
+	if err != nil {
 		return err
 	}
 	var limit int
-	if f.Before, limit, err = queryPage(c); err != nil {
+	if limit, err = queryLimit(c); err != nil {
+		return err
+	}
+	if err := listCursor(c, &f); err != nil {
 		return err
 	}
 	f.Limit = limit + 1
@@ -60,8 +51,134 @@ func (h *handlers) listCases(c *fiber.Ctx) error {
 		return err
 	}
 	now := h.d.Now()
-	return c.JSON(page(list, limit, func(x casework.Case) int64 { return x.ID },
-		func(x casework.Case) caseSummaryJSON { return toCaseSummary(&x, now) }))
+	out := page(list, limit, func(x casework.Case) int64 { return x.ID },
+		func(x casework.Case) caseSummaryJSON { return toCaseSummary(&x, now) })
+	if out.Next != nil && f.Sort == cases.SortDeadline {
+		last := list[limit-1]
+		next := encodeDeadlineCursor(last.Deadline, last.ID)
+		out.Next = &next
+	}
+	return c.JSON(out)
+}
+
+// caseFilter reads the filters shared by the list and its export.
+// Errors: invalid.
+func caseFilter(c *fiber.Ctx) (cases.Filter, error) {
+	f := cases.Filter{Q: strings.TrimSpace(c.Query("q"))}
+	if utf8.RuneCountInString(f.Q) > 100 {
+		return f, errs.E(errs.Invalid, "搜索内容不能超过100个字")
+	}
+	for _, s := range strings.Split(c.Query("status"), ",") {
+		if s = strings.TrimSpace(s); s == "" {
+			continue
+		}
+		st := casework.Status(s)
+		if !st.Valid() {
+			return f, errs.Ef(errs.Invalid, "状态无效：%s", s)
+		}
+		f.Statuses = append(f.Statuses, st)
+	}
+	if stage := c.Query("stage"); stage != "" {
+		var in []casework.Status
+		for _, st := range casework.Statuses {
+			if string(casework.StageOf(st)) == stage && (len(f.Statuses) == 0 || slices.Contains(f.Statuses, st)) {
+				in = append(in, st)
+			}
+		}
+		if !slices.Contains(casework.Stages, casework.Stage(stage)) {
+			return f, errs.Ef(errs.Invalid, "阶段无效：%s", stage)
+		}
+		if len(in) == 0 { // a stage and statuses outside it: nothing matches
+			in = []casework.Status{"\x00none"}
+		}
+		f.Statuses = in
+	}
+	if ch := c.Query("channel"); ch != "" {
+		if !slices.Contains(casework.Channels, casework.Channel(ch)) {
+			return f, errs.Ef(errs.Invalid, "受理渠道无效：%s", ch)
+		}
+		f.Channel = casework.Channel(strings.Clone(ch))
+	}
+	if st := c.Query("service_type"); st != "" {
+		if st != "undecided" && casework.OptionLabel(casework.ServiceTypeOptions, st) == st {
+			return f, errs.E(errs.Invalid, "服务类型只能是 assist（帮办）、agency（代办）或 undecided（未定）")
+		}
+		f.ServiceType = strings.Clone(st)
+	}
+	var err error
+	if f.AssignedTo, err = queryID(c, "specialist"); err != nil {
+		return f, err
+	}
+	for _, d := range []struct {
+		name string
+		to   *string
+	}{{"deadline_from", &f.DeadlineFrom}, {"deadline_to", &f.DeadlineTo}} {
+		if s := c.Query(d.name); s != "" {
+			if _, err := casework.ParseDate(s); err != nil {
+				return f, errs.Ef(errs.Invalid, "参数 %s 的日期格式应为 YYYY-MM-DD", d.name)
+			}
+			*d.to = strings.Clone(s)
+		}
+	}
+	switch c.Query("sort") {
+	case "", "newest":
+	case "deadline":
+		f.Sort = cases.SortDeadline
+	default:
+		return f, errs.E(errs.Invalid, "排序只能是 newest（最新）或 deadline（办结时限）")
+	}
+	if f.Mine, err = queryBool(c, "mine"); err != nil {
+		return f, err
+	}
+	if f.Overdue, err = queryBool(c, "overdue"); err != nil {
+		return f, err
+	}
+	return f, nil
+}
+
+// listCursor reads ?cursor= in the form the list's order uses.
+// Errors: invalid.
+func listCursor(c *fiber.Ctx, f *cases.Filter) error {
+	if f.Sort != cases.SortDeadline {
+		var err error
+		f.Before, err = queryCursor(c)
+		return err
+	}
+	s := c.Query("cursor")
+	if s == "" {
+		return nil
+	}
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	parts := strings.Split(string(b), ":")
+	if err == nil && len(parts) == 4 && parts[0] == "v1" && parts[1] == "d" {
+		if _, derr := casework.ParseDate(parts[2]); derr == nil {
+			if id, err := strconv.ParseInt(parts[3], 10, 64); err == nil && id > 0 {
+				f.After = cases.Position{Deadline: parts[2], ID: id}
+				return nil
+			}
+		}
+	}
+	return errs.E(errs.Invalid, "分页游标无效")
+}
+
+func encodeDeadlineCursor(deadline string, id int64) string {
+	return base64.RawURLEncoding.EncodeToString([]byte("v1:d:" + deadline + ":" + strconv.FormatInt(id, 10)))
+}
+
+// exportCases is GET /cases/export.xlsx?<the list's filters>: the whole
+// list the viewer sees, as a workbook; audited.
+func (h *handlers) exportCases(c *fiber.Ctx) error {
+	f, err := caseFilter(c)
+	if err != nil {
+		return err
+	}
+	b, _, err := h.d.Cases.Export(c.UserContext(), viewerOf(c), f)
+	if err != nil {
+		return err
+	}
+	web.SetDownloadHeaders(c, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+		"阳光代办案件列表_"+casework.DateOf(h.d.Now())+".xlsx")
+	return c.Send(b)
 }
 
 // createCase is POST /cases {channel, form}: a clerk types in a window,

@@ -40,7 +40,10 @@ func (h *handlers) staffRoutes(app *fiber.App) {
 	if h.d.Cases != nil {
 		api.Get("/cases", h.listCases)
 		api.Post("/cases", h.createCase)
+		api.Get("/cases/changes", h.caseChanges)
+		api.Get("/cases/export.xlsx", h.exportCases)
 		api.Get("/cases/:id", h.getCase)
+		api.Get("/cases/:id/version", h.caseVersion)
 		api.Post("/cases/:id/actions/:action", h.actOnCase)
 		api.Post("/cases/:id/rating", h.rateCase)
 		api.Post("/cases/:id/reveal", h.revealPhone)

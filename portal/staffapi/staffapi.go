@@ -12,6 +12,7 @@ import (
 	"sunshine/app/accounts"
 	"sunshine/app/admin"
 	"sunshine/app/audit"
+	"sunshine/app/bulletin"
 	"sunshine/app/cases"
 	"sunshine/app/consult"
 	"sunshine/app/files"
@@ -56,6 +57,10 @@ type Deps struct {
 	// Stats serves the statistics, the overdue list and the Excel export of
 	// the head and the supervising bureau (stats.go).
 	Stats *stats.Service
+	// Bulletins keeps the 通报 of the supervising bureau (bulletins.go).
+	Bulletins *bulletin.Service
+	// Templates is the admin's edit of the WeChat template ids (templates.go).
+	Templates *notify.TemplateAdmin
 }
 
 // DepsOf takes every service the staff API uses from the composition root.
@@ -63,7 +68,7 @@ func DepsOf(s *system.System) Deps {
 	return Deps{Log: s.Log, Now: s.Now, Cases: s.Cases, Accounts: s.Accounts, Consult: s.Consult,
 		Followups: s.Followups, Admin: s.Admin, Trail: s.Trail, Audit: s.DB.Audit(),
 		BodyLimit: (s.Config.MaxUploadMB + 1) << 20, Files: s.Files, Matters: s.Matters, Hotline: s.Hotline,
-		Members: s.Members, Notify: s.Notify, Stats: s.Stats}
+		Members: s.Members, Notify: s.Notify, Stats: s.Stats, Bulletins: s.Bulletins, Templates: s.Templates}
 }
 
 // New builds the staff API app. Mount it at "/".

@@ -21,6 +21,7 @@ func (h *handlers) statsRoutes(app *fiber.App) {
 	}
 	api := app.Group("/api/staff/v1")
 	api.Get("/stats", h.statsReport)
+	api.Get("/stats/series", h.statsSeries)
 	api.Get("/stats/overdue", h.statsOverdue)
 	api.Get("/stats/export.xlsx", h.statsExport)
 }
