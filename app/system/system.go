@@ -330,9 +330,8 @@ func workUserExists(db *storage.DB, id string) bool {
 func (s *System) Start(ctx context.Context) (wait func()) {
 	waitNotify := s.Notify.Start(ctx)
 	var wg sync.WaitGroup
-	wg.Add(2)
+	wg.Add(3)
 	go func() { defer wg.Done(); s.reloadCalendar(ctx, time.Minute) }()
-	wg.Add(1)
 	go func() { defer wg.Done(); s.Files.RunSweeper(ctx, time.Hour) }() // pending and replaced objects
 	go func() { defer wg.Done(); s.reloadTemplates(ctx, 30*time.Second) }()
 	return func() { waitNotify(); wg.Wait() }
