@@ -198,7 +198,7 @@ func (e *env) caseInService(days int) *casework.Case {
 	form := casework.Form{
 		Enterprise: casework.EnterpriseInfo{Name: company, Address: "江城区东风三路1号", Nature: "有限责任公司",
 			Lead: casework.Person{Name: leadName, Title: "总经理", Phone: leadPhone}, CreditCode: "91350100M000100Y43"},
-		Project: casework.Project{Name: project, Address: "高新区创业路2号", PurposeScale: "厂房", Progress: "已取得用地"},
+		Project:     casework.Project{Name: project, Address: "高新区创业路2号", PurposeScale: "厂房", Progress: "已取得用地"},
 		Entrustment: casework.Entrustment{Stages: []string{"planning"}, Matters: "施工许可证办理", ServiceType: "assist"},
 	}
 	c, err := e.sys.Cases.Submit(ctx, cases.Viewer{Actor: e.users["clerk"].Actor()}, cases.SubmitInput{Form: form, Channel: casework.ChannelWindow})
