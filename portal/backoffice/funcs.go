@@ -25,9 +25,9 @@ var channelLabels = map[string]string{notify.ChannelSubscribe: "小程序订阅�
 var funcs = template.FuncMap{
 	"eventLabel":   func(e string) string { return eventLabels[e] },
 	"channelLabel": func(c string) string { return channelLabels[c] },
-	"stateLabel": func(s string) string { return stateLabels[s] },
-	"list":       func(v ...string) []string { return v },
-	"roleLabel":  func(r casework.Role) string { return r.Label() },
+	"stateLabel":   func(s string) string { return stateLabels[s] },
+	"list":         func(v ...string) []string { return v },
+	"roleLabel":    func(r casework.Role) string { return r.Label() },
 	// percent draws a rate (nil: no sign-off that month).
 	"percent": func(f *float64) string {
 		if f == nil {
