@@ -83,15 +83,24 @@ type Enrolment struct {
 
 // secretBox encrypts TOTP secrets at rest (AES-256-GCM) with a key derived
 // from the configured master key; the account id is the additional data,
-// so a secret copied to another account does not decrypt.
-type secretBox struct{ aead cipher.AEAD }
+// so a secret copied to another account does not decrypt. During a key
+// rotation it also opens what the previous key sealed.
+type secretBox struct{ aead, previous cipher.AEAD }
 
-func newSecretBox(master string) *secretBox {
+func deriveAEAD(master string) cipher.AEAD {
 	mac := hmac.New(sha256.New, []byte(master))
 	mac.Write([]byte("sunshine/staff-totp-secret/v1"))
 	block, _ := aes.NewCipher(mac.Sum(nil)) // 32 bytes: never fails
 	aead, _ := cipher.NewGCM(block)
-	return &secretBox{aead: aead}
+	return aead
+}
+
+func newSecretBox(master, previous string) *secretBox {
+	b := &secretBox{aead: deriveAEAD(master)}
+	if previous != "" {
+		b.previous = deriveAEAD(previous)
+	}
+	return b
 }
 
 func (b *secretBox) seal(uid int64, secret string) string {
@@ -102,16 +111,57 @@ func (b *secretBox) seal(uid int64, secret string) string {
 }
 
 func (b *secretBox) open(uid int64, sealed string) (string, error) {
+	secret, _, err := b.openAny(uid, sealed)
+	return secret, err
+}
+
+// openAny opens a sealed secret with the current key or, failing that, the
+// previous one (stale reports the latter: it should be sealed again).
+func (b *secretBox) openAny(uid int64, sealed string) (secret string, stale bool, err error) {
 	raw, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(sealed, secretPrefx))
-	if err != nil || len(raw) < b.aead.NonceSize() || !strings.HasPrefix(sealed, secretPrefx) {
-		return "", errors.New("totp secret: bad format")
-	}
 	n := b.aead.NonceSize()
-	pt, err := b.aead.Open(nil, raw[:n], raw[n:], []byte(strconv.FormatInt(uid, 10)))
-	if err != nil {
-		return "", errors.New("totp secret: does not decrypt (key changed?)")
+	if err != nil || len(raw) < n || !strings.HasPrefix(sealed, secretPrefx) {
+		return "", false, errors.New("totp secret: bad format")
 	}
-	return string(pt), nil
+	ad := []byte(strconv.FormatInt(uid, 10))
+	if pt, err := b.aead.Open(nil, raw[:n], raw[n:], ad); err == nil {
+		return string(pt), false, nil
+	}
+	if b.previous != nil {
+		if pt, err := b.previous.Open(nil, raw[:n], raw[n:], ad); err == nil {
+			return string(pt), true, nil
+		}
+	}
+	return "", false, errors.New("totp secret: does not decrypt (key changed?)")
+}
+
+// RotateTOTPSecrets seals again, under key, every stored TOTP secret that
+// previous sealed (part of `sunshine rotate-attachment-key`), and returns
+// how many it rotated and how many still open with neither key.
+func RotateTOTPSecrets(ctx context.Context, store StaffStore, key, previous string) (rotated, unreadable int, err error) {
+	box := newSecretBox(key, previous)
+	list, err := store.ListStaff(ctx, "")
+	if err != nil {
+		return 0, 0, err
+	}
+	for i := range list {
+		u := &list[i]
+		if u.TOTPSecret == "" {
+			continue
+		}
+		secret, stale, err := box.openAny(u.ID, u.TOTPSecret)
+		switch {
+		case err != nil:
+			unreadable++
+		case stale:
+			u.TOTPSecret = box.seal(u.ID, secret)
+			if err := store.UpdateStaff(ctx, u, "totp_secret"); err != nil {
+				return rotated, unreadable, err
+			}
+			rotated++
+		}
+	}
+	return rotated, unreadable, nil
 }
 
 func pendingKey(uid int64) string { return "totp:pending:" + strconv.FormatInt(uid, 10) }
@@ -166,6 +216,9 @@ func keyFor(account, secret string) *otp.Key {
 // like a wrong password. Errors: invalid (no enrolment pending),
 // unauthenticated (wrong code), account_locked, unavailable.
 func (s *Service) confirmEnrolment(ctx context.Context, u *Staff, code, ip string) ([]string, error) {
+	if s.codes == nil {
+		return nil, errs.E(errs.Internal, "恢复码存储未配置")
+	}
 	sealed, err := s.kv.Get(ctx, pendingKey(u.ID)).Result()
 	if errors.Is(err, redis.Nil) {
 		return nil, errs.E(errs.Invalid, "没有进行中的绑定，请重新获取二维码")

@@ -28,6 +28,9 @@ type Options struct {
 	// SecretKey is the master key the TOTP secrets are encrypted with (the
 	// materials key, SUNSHINE_ATTACHMENT_KEY).
 	SecretKey string
+	// SecretKeyPrevious is the master key being rotated away from
+	// (SUNSHINE_ATTACHMENT_KEY_PREVIOUS): secrets under it still open.
+	SecretKeyPrevious string
 	// Codes keeps the recovery codes; nil: Store, when it implements it.
 	Codes RecoveryStore
 	// BcryptCost hashes the passwords staff set themselves (zero: the
@@ -72,7 +75,7 @@ func NewService(o Options) *Service {
 		o.TwoFactor = TwoFactorOff
 	}
 	return &Service{store: o.Store, sessions: o.Sessions, throttle: &throttle{rdb: o.KV, limits: o.Limits},
-		kv: o.KV, cost: o.BcryptCost, box: newSecretBox(o.SecretKey), codes: o.Codes, policy: o.TwoFactor,
+		kv: o.KV, cost: o.BcryptCost, box: newSecretBox(o.SecretKey, o.SecretKeyPrevious), codes: o.Codes, policy: o.TwoFactor,
 		audit: o.Audit, now: o.Now, log: o.Log}
 }
 

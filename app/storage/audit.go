@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"sunshine/app/audit"
 )
@@ -56,8 +57,11 @@ func lockChain(tx *gorm.DB) (*chainRow, error) {
 	if err := tx.Exec("UPDATE audit_chain SET seq = seq WHERE id = 1").Error; err != nil {
 		return nil, err
 	}
+	// A locking read: under REPEATABLE READ a plain SELECT would answer from
+	// the snapshot of the transaction's first read (a caller that read
+	// before auditing would chain onto a stale head and collide on seq).
 	var head chainRow
-	if err := tx.Take(&head, "id = ?", 1).Error; err != nil {
+	if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Take(&head, "id = ?", 1).Error; err != nil {
 		return nil, err
 	}
 	return &head, nil

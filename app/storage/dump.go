@@ -223,6 +223,12 @@ func fromPortable(v any) (any, error) {
 	return v, nil
 }
 
+// seededByMigrations are the tables a migration fills (audit_chain: the
+// chain head of an empty trail). An empty database holds their initial
+// rows; Load replaces them with the dump's. A migration that inserts rows
+// must add its table here.
+var seededByMigrations = map[string]bool{"audit_chain": true}
+
 // ErrNotEmpty is returned by Load when the database already holds data.
 var ErrNotEmpty = errors.New("the database is not empty")
 
@@ -233,6 +239,9 @@ func (db *DB) Empty(ctx context.Context) (bool, error) {
 		return false, err
 	}
 	for _, t := range tables {
+		if seededByMigrations[t] {
+			continue
+		}
 		var n int64
 		if err := db.W.WithContext(ctx).Raw("SELECT COUNT(*) FROM " + quoteIdent(t)).Scan(&n).Error; err != nil {
 			return false, err
@@ -287,6 +296,11 @@ func (db *DB) Load(ctx context.Context, dir string, version int, tables map[stri
 	}
 	slices.Sort(names)
 	for _, t := range names {
+		if seededByMigrations[t] {
+			if _, err := tx.ExecContext(ctx, "DELETE FROM "+quoteIdent(t)); err != nil {
+				return fmt.Errorf("load %s: %w", t, err)
+			}
+		}
 		if err := loadTable(ctx, tx, filepath.Join(dir, filepath.FromSlash(tables[t].File)), t); err != nil {
 			return fmt.Errorf("load %s: %w", t, err)
 		}

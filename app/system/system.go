@@ -92,13 +92,13 @@ type System struct {
 	Consult   *consult.Service
 	Followups *followup.Service
 	Admin     *admin.Service
-	// Trail is the auditor's audit log (query, export) and the chain's
-	// verification and purge.
-	Trail     *audit.Service
 	Bulletins *bulletin.Service
 	// Templates is the admin's run-time edit of the WeChat template ids.
 	Templates *notify.TemplateAdmin
-	WeChat    *WeChat
+	// Trail is the auditor's audit log (query, export) and the chain's
+	// verification and purge.
+	Trail  *audit.Service
+	WeChat *WeChat
 	// Push verifies the signed pushes WeChat sends to /wechat/push.
 	Push *wechat.PushVerifier
 	// ScanLogin holds the portal's scan-to-login tickets.
@@ -230,7 +230,7 @@ func (s *System) build(ctx context.Context, o Options) error {
 	s.Stats = stats.New(db.Stats(), s.Calendar, db.Audit(), now, log)
 	s.Accounts = accounts.NewService(accounts.Options{Store: db.Staff(), Sessions: s.Sessions, KV: s.KV,
 		Audit: db.Audit(), Now: now, Log: log, TwoFactor: accounts.TwoFactorPolicy(cfg.StaffTwoFactor),
-		SecretKey: cfg.AttachmentKey, BcryptCost: o.BcryptCost})
+		SecretKey: cfg.AttachmentKey, SecretKeyPrevious: cfg.AttachmentKeyPrevious, BcryptCost: o.BcryptCost})
 	s.Trail = audit.NewService(db.Audit(), db.Audit(), now, log)
 	s.Consult = consult.New(db.Consultations(), s.Cases, db.Audit(), now, log)
 	s.Followups = followup.New(db.Followups(), db.Audit(), now, log)
@@ -330,9 +330,10 @@ func workUserExists(db *storage.DB, id string) bool {
 func (s *System) Start(ctx context.Context) (wait func()) {
 	waitNotify := s.Notify.Start(ctx)
 	var wg sync.WaitGroup
-	wg.Add(3)
+	wg.Add(2)
 	go func() { defer wg.Done(); s.reloadCalendar(ctx, time.Minute) }()
 	go func() { defer wg.Done(); s.Files.RunSweeper(ctx, time.Hour) }() // pending and replaced objects
+	wg.Add(1)
 	go func() { defer wg.Done(); s.reloadTemplates(ctx, 30*time.Second) }()
 	return func() { waitNotify(); wg.Wait() }
 }

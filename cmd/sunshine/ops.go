@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"time"
 
+	"sunshine/app/accounts"
 	"sunshine/app/backup"
 	"sunshine/app/calendar"
 	"sunshine/app/cases"
@@ -108,6 +109,13 @@ func rotateKeyCmd(ctx context.Context, cfg *config.Config, log *slog.Logger, arg
 	fmt.Fprintf(stdout, "本次重新加密 %d 个材料，仍有 %d 个使用旧密钥（当前密钥 %s）\n", res.Rotated, res.Remaining, files.KeyID(cfg.AttachmentKey))
 	if err != nil {
 		return fmt.Errorf("%w (is SUNSHINE_ATTACHMENT_KEY_PREVIOUS the key the files were written with? run again to resume)", err)
+	}
+	// The staff TOTP secrets are sealed with a key derived from the same
+	// master key (docs/security.md): they move with the materials.
+	totpRotated, totpUnreadable, err := accounts.RotateTOTPSecrets(ctx, d.db.Staff(), cfg.AttachmentKey, cfg.AttachmentKeyPrevious)
+	fmt.Fprintf(stdout, "重新加密 %d 个工作人员验证器密钥，%d 个两把密钥都无法解密（需重新绑定）\n", totpRotated, totpUnreadable)
+	if err != nil {
+		return err
 	}
 	if res.Remaining == 0 {
 		fmt.Fprintln(stdout, "全部材料已使用新密钥。可以从配置中删除 SUNSHINE_ATTACHMENT_KEY_PREVIOUS。")
