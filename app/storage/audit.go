@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"time"
 
@@ -54,17 +55,45 @@ func inTx(tx *gorm.DB, fn func(tx *gorm.DB) error) error {
 // LOCKED but does lock on UPDATE) then append one after the other, never
 // both after the same record. SQLite has one writer anyway.
 func lockChain(tx *gorm.DB) (*chainRow, error) {
-	if err := tx.Exec("UPDATE audit_chain SET seq = seq WHERE id = 1").Error; err != nil {
-		return nil, err
+	for try := 0; ; try++ {
+		if err := tx.Exec("UPDATE audit_chain SET seq = seq WHERE id = 1").Error; err != nil {
+			return nil, err
+		}
+		// A locking read: under REPEATABLE READ a plain SELECT would answer
+		// from the snapshot of the transaction's first read (an UPDATE that
+		// changes nothing makes no new row version), so a caller that read
+		// before auditing would chain onto a stale head and collide on seq.
+		var head chainRow
+		err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Take(&head, "id = ?", 1).Error
+		if err == nil {
+			return &head, nil
+		}
+		if !errors.Is(err, gorm.ErrRecordNotFound) || try > 0 {
+			return nil, err
+		}
+		// No chain yet (a new database not started by serve): create the
+		// head, then lock it.
+		if err := ensureChain(tx); err != nil {
+			return nil, err
+		}
 	}
-	// A locking read: under REPEATABLE READ a plain SELECT would answer from
-	// the snapshot of the transaction's first read (a caller that read
-	// before auditing would chain onto a stale head and collide on seq).
-	var head chainRow
-	if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Take(&head, "id = ?", 1).Error; err != nil {
-		return nil, err
+}
+
+// ensureChain creates the empty chain head when there is none.
+func ensureChain(tx *gorm.DB) error {
+	ignore := "INSERT OR IGNORE"
+	if tx.Dialector.Name() == "mysql" {
+		ignore = "INSERT IGNORE"
 	}
-	return &head, nil
+	return tx.Exec(ignore + " INTO audit_chain (id, seq, hash, anchor_seq, anchor_hash) VALUES (1, 0, '', 0, '')").Error
+}
+
+// EnsureAuditChain creates the chain head of a new database (called at
+// start, with the seeding of the calendar, so that the first writers do not
+// race to create it). A migrated database stays empty until then, as a
+// restore needs it.
+func (db *DB) EnsureAuditChain(ctx context.Context) error {
+	return translate(ensureChain(db.W.WithContext(ctx)), "审计链")
 }
 
 // appendAudit appends r to the chain in tx (or in a transaction of its own):
@@ -182,7 +211,9 @@ func (a *Audit) Find(ctx context.Context, q audit.Query) ([]audit.Record, error)
 // ChainState returns the anchor and the head of the chain.
 func (a *Audit) ChainState(ctx context.Context) (audit.Anchor, audit.Head, error) {
 	var c chainRow
-	if err := a.db.R.WithContext(ctx).Take(&c, "id = ?", 1).Error; err != nil {
+	if err := a.db.R.WithContext(ctx).Take(&c, "id = ?", 1).Error; errors.Is(err, gorm.ErrRecordNotFound) {
+		return audit.Anchor{}, audit.Head{}, nil // nothing chained yet
+	} else if err != nil {
 		return audit.Anchor{}, audit.Head{}, translate(err, "审计链")
 	}
 	return audit.Anchor{Seq: c.AnchorSeq, Hash: c.AnchorHash}, audit.Head{Seq: c.Seq, Hash: c.Hash}, nil

@@ -135,6 +135,9 @@ func Prepare(ctx context.Context, db *storage.DB, log *slog.Logger) (*calendar.C
 	if err := db.Holidays().SeedIfEmpty(ctx); err != nil {
 		return nil, fmt.Errorf("seed holidays: %w", err)
 	}
+	if err := db.EnsureAuditChain(ctx); err != nil {
+		return nil, fmt.Errorf("audit chain: %w", err)
+	}
 	if ran, err := db.BackfillMonthly(ctx); err != nil {
 		return nil, fmt.Errorf("statistics counters: %w", err)
 	} else if ran {
