@@ -36,6 +36,9 @@ type caseView struct {
 	Actions   []actionForm
 	// CanAddMatter: the head, or the specialist the case is assigned to.
 	CanAddMatter bool
+	// CanRatePaper: a clerk may enter the paper 评价表 (rateable, not rated).
+	CanRatePaper bool
+	Scores       []casework.Option
 	// Open is the action whose form is shown open (a refused post).
 	Open   string
 	Posted map[string]string
@@ -63,7 +66,7 @@ func (h *handlers) renderCase(c *fiber.Ctx, id int64, status int, mutate func(*c
 	view := caseView{Case: cs, Row: h.rowOf(cs, now), Today: casework.DateOf(now)}
 	for i := len(d.Timeline) - 1; i >= 0; i-- { // newest first
 		e := d.Timeline[i]
-		ev := eventView{At: e.At, Action: e.Action.Label(), Status: e.Status.Label(), Actor: e.ActorName,
+		ev := eventView{At: e.At, Action: actionLabel(e.Action), Status: e.Status.Label(), Actor: e.ActorName,
 			Role: e.ActorRole.Label(), Internal: !e.Public}
 		keys := make([]string, 0, len(e.Payload))
 		for k := range e.Payload {
@@ -71,6 +74,9 @@ func (h *handlers) renderCase(c *fiber.Ctx, id int64, status int, mutate func(*c
 		}
 		sort.Strings(keys)
 		for _, k := range keys {
+			if hiddenKeys[k] {
+				continue
+			}
 			ev.Lines = append(ev.Lines, payloadLine(e.Action, k, e.Payload[k]))
 		}
 		view.Timeline = append(view.Timeline, ev)
@@ -87,6 +93,10 @@ func (h *handlers) renderCase(c *fiber.Ctx, id int64, status int, mutate func(*c
 	}
 	view.CanAddMatter = !cs.ReadOnly() && (v.Role == casework.RoleHead ||
 		(v.Role == casework.RoleSpecialist && cs.SpecialistID == v.ID))
+	view.CanRatePaper = v.Role == casework.RoleClerk && casework.Rateable(cs.Status) && cs.Rating == nil
+	for sc := 5; sc >= 1; sc-- {
+		view.Scores = append(view.Scores, casework.Option{Value: strconv.Itoa(sc), Label: casework.ScoreLabels[sc]})
+	}
 	if !cs.ReadOnly() {
 		var specialists []casework.Option
 		for _, a := range casework.Available(cs, v.Role) {

@@ -13,6 +13,7 @@ import (
 	"sunshine/app/cases"
 	"sunshine/app/casework"
 	"sunshine/app/errs"
+	"sunshine/app/matters"
 )
 
 // caseRow is a line of a case list.
@@ -144,7 +145,22 @@ func urlPathEscape(s string) string { return url.PathEscape(s) }
 
 // extraLabels name the payload entries that are not fields of an action.
 var extraLabels = map[string]string{"deadline": "承诺办结日期", "specialist": "帮办代办专员", "result": "办理结果",
-	"channel": "受理渠道", "score": "评分", "comment": "评价", "department": "部门", "matter": "事项"}
+	"channel": "受理渠道", "score": "评分", "comment": "评价", "department": "审批部门", "matter": "事项",
+	"name": "审批事项", "note": "进度", "problem": "材料有问题", "done": "已办结", "status": "事项状态"}
+
+// hiddenKeys are payload entries a person does not read (record ids).
+var hiddenKeys = map[string]bool{"matter_id": true, "attachment_id": true, "attachments": true}
+
+// actionLabels name the timeline entries that are not workflow actions.
+var actionLabels = map[casework.Action]string{matters.ActionAdd: "添加部门事项", matters.ActionProgress: "部门反馈进度"}
+
+// actionLabel is the Chinese name of a timeline entry's action.
+func actionLabel(a casework.Action) string {
+	if l, ok := actionLabels[a]; ok {
+		return l
+	}
+	return a.Label()
+}
 
 // payloadLine is one payload entry as a line of the timeline.
 func payloadLine(a casework.Action, key string, val any) string {
@@ -173,8 +189,15 @@ func payloadLine(a casework.Action, key string, val any) string {
 		text = map[bool]string{true: "是", false: "否"}[x]
 	case string:
 		text = x
-		if field != nil && len(field.Enum) > 0 {
+		switch {
+		case field != nil && len(field.Enum) > 0:
 			text = casework.OptionLabel(field.Enum, x)
+		case key == "result":
+			text = enumLabel(string(casework.ActionProposeClose), "result", x)
+		case key == "channel":
+			text = casework.Channel(x).Label()
+		case key == "status":
+			text = matters.Status(x).Label()
 		}
 	default:
 		text = fmt.Sprint(x)

@@ -66,8 +66,15 @@ var funcs = template.FuncMap{
 	"choices": func(p pageFields, name, label string, opts []casework.Option, values []string, typ string) fieldData {
 		return fieldData{ID: fieldID(name), Name: name, Label: label, Type: typ, Options: opts, Values: values, Err: p.Field(name)}
 	},
-	"one":  func(s string) []string { return []string{s} },
-	"join": strings.Join,
+	"one":   func(s string) []string { return []string{s} },
+	"join":  strings.Join,
+	"label": enumLabel,
+	"sourceLabel": func(s string) string {
+		if s == "paper" {
+			return "纸质评价表（窗口录入）"
+		}
+		return "企业评价"
+	},
 	"sizeText": func(n int64) string {
 		switch {
 		case n >= 1<<20:
@@ -95,4 +102,20 @@ type actionArgs struct {
 	Form    actionForm
 	ID      int64
 	Version int
+}
+
+// enumLabel is the Chinese label of value among the options of an action's
+// field in the workflow table ("" stays "").
+func enumLabel(action, field, value string) string {
+	if value == "" {
+		return ""
+	}
+	if t, ok := casework.Lookup(casework.Action(action)); ok {
+		for _, f := range t.Fields {
+			if f.Name == field && len(f.Enum) > 0 {
+				return casework.OptionLabel(f.Enum, value)
+			}
+		}
+	}
+	return value
 }

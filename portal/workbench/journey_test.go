@@ -2,6 +2,7 @@ package workbench_test
 
 import (
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -54,5 +55,22 @@ func TestCaseThroughThePages(t *testing.T) {
 	step(spec, "archive", url.Values{"materials": {"申请表\n办结材料"}, "archived_by": {"档案室"}}, "已归档")
 	if _, body := spec.get(page); strings.Contains(body, "/actions/") {
 		t.Fatal("an archived case still offers actions")
+	}
+
+	// The paper 评价表, entered by the clerk: a low score opens a follow-up
+	// that the head records on the home page.
+	if st, body := clerk.post(page, page+"/rating", url.Values{"score": {"2"}, "comment": {"等待时间较长"}}); st != 200 || !strings.Contains(body, "纸质评价已录入") {
+		t.Fatalf("paper rating: %d", st)
+	}
+	if _, body := clerk.get(page); strings.Contains(body, `action="`+page+`/rating"`) {
+		t.Fatal("a rated case still offers the paper rating")
+	}
+	_, home := head.get("/staff")
+	m := regexp.MustCompile(`/staff/followups/(\d+)`).FindString(home)
+	if m == "" || !strings.Contains(home, "等待时间较长") {
+		t.Fatal("the low rating is not among the head's follow-ups")
+	}
+	if st, body := head.post("/staff", m, url.Values{"outcome": {"已电话回访，企业表示理解"}}); st != 200 || !strings.Contains(body, "回访结果已记录") {
+		t.Fatalf("follow-up: %d", st)
 	}
 }

@@ -32,6 +32,9 @@ func (h *handlers) routes() []site.Route {
 		// login (the login returns to the address that was posted to).
 		{Method: get, Path: p + "/cases/:id/actions/:action", Access: signedIn, Handler: h.backToCase},
 		{Method: post, Path: p + "/cases/:id/actions/:action", Access: signedIn, Handler: h.act},
+		{Method: get, Path: p + "/cases/:id/rating", Access: signedIn, Handler: h.backToCase},
+		{Method: post, Path: p + "/cases/:id/rating", Access: signedIn, Handler: h.paperRating},
+		{Method: post, Path: p + "/followups/:fid", Access: signedIn, Handler: h.followupDone},
 		{Method: get, Path: p + "/cases/:id/matters", Access: signedIn, Handler: h.backToCase},
 		{Method: post, Path: p + "/cases/:id/matters", Access: signedIn, Handler: h.addMatter},
 

@@ -21,12 +21,22 @@
   }, true);
   function restore() {
     var done = document.querySelector(".flash");
+    if (done || document.querySelector(".alert")) {
+      // Sent (or refused with the values kept by the server): forget every
+      // saved form of this page, also of forms this page no longer shows.
+      try {
+        for (var i = sessionStorage.length - 1; i >= 0; i--) {
+          var k = sessionStorage.key(i);
+          if (k && k.indexOf(KEY + location.pathname + "#") === 0) { sessionStorage.removeItem(k); }
+        }
+      } catch (err) { /* storage off */ }
+      return;
+    }
     document.querySelectorAll("form[id]").forEach(function (f) {
       var k = formKey(f), raw;
       try { raw = sessionStorage.getItem(k); } catch (err) { return; }
       if (!raw) { return; }
       sessionStorage.removeItem(k);
-      if (done || document.querySelector(".alert")) { return; } // sent, or the server kept the values itself
       var saved;
       try { saved = JSON.parse(raw); } catch (err) { return; }
       if (!saved || Date.now() - saved.at > 12 * 3600 * 1000) { return; }
