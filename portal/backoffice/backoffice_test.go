@@ -515,3 +515,46 @@ func TestAccountPasswordAndTOTP(t *testing.T) {
 		t.Fatalf("the session survived the password change: %d", st)
 	}
 }
+
+// TestFailedNotificationRetry: a hotline callback that fails (no callback
+// URL) is listed on the page without its content; retry puts it back in
+// the queue; a second retry is refused and changes nothing.
+func TestFailedNotificationRetry(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	c, err := e.sys.Cases.Submit(ctx, cases.Viewer{Actor: casework.Actor{Role: casework.RoleHotline, Name: "2135热线"}},
+		cases.SubmitInput{Form: casework.Form{Enterprise: casework.EnterpriseInfo{Name: company, CreditCode: "91350100M000100Y43",
+			Lead: casework.Person{Name: leadName, Phone: leadPhone}}, Project: casework.Project{Name: project},
+			Entrustment: casework.Entrustment{Matters: "咨询审批"}}, Channel: casework.ChannelHotline, Mode: casework.FormIntake, HotlineOrder: "HL-BO-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.sys.Cases.Act(ctx, cases.Viewer{Actor: e.users["clerk"].Actor()}, c.ID, casework.Request{Action: casework.ActionReject,
+		Version: c.Version, Payload: map[string]json.RawMessage{"reason": json.RawMessage(`"不属于审批事项"`)}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.sys.Notify.NewWorker("t").RunOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	adm := e.login("admin")
+	st, body := adm.get("/staff/admin/notifications")
+	m := regexp.MustCompile(`action="/staff/admin/notifications/(\d+)/retry"`).FindStringSubmatch(body)
+	if st != 200 || m == nil || !strings.Contains(body, "热线工单办结回传") {
+		t.Fatalf("failed list: %d %.2000s", st, body)
+	}
+	for _, s := range []string{leadName, leadPhone, project} {
+		if strings.Contains(body, s) {
+			t.Errorf("the outbox page shows %q", s)
+		}
+	}
+	retry := "/staff/admin/notifications/" + m[1] + "/retry"
+	if st, _, _ := adm.post("/staff/admin/notifications", retry, url.Values{}); st != fiber.StatusSeeOther {
+		t.Fatalf("retry: %d", st)
+	}
+	if _, body := adm.get("/staff/admin/notifications"); strings.Contains(body, retry) {
+		t.Fatal("still failed after the retry")
+	}
+	if st, _, _ := adm.post("/staff/admin/notifications?state=pending", retry, url.Values{}); st != fiber.StatusConflict {
+		t.Fatalf("second retry: %d", st)
+	}
+}
