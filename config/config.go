@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -37,6 +38,11 @@ type Config struct {
 	// (default 127.0.0.1:9464), "public" for the public port, "off" for none.
 	MetricsAddr string
 	MaxUploadMB int
+	// Upload quotas (0: no limit of that kind) and the upload rate per
+	// uploader and hour.
+	UploadCaseFiles, UploadCaseMB             int
+	UploadEnterpriseFiles, UploadEnterpriseMB int
+	UploadRatePerHour                         int
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For names the
 	// client (IPs or CIDRs); empty means the peer address is the client.
 	TrustedProxies []string
@@ -143,6 +149,22 @@ func Load(getenv func(string) string) (*Config, error) {
 	if c.MaxUploadMB, err = strconv.Atoi(get("SUNSHINE_MAX_UPLOAD_MB", "20")); err != nil {
 		return nil, fmt.Errorf("SUNSHINE_MAX_UPLOAD_MB: %w", err)
 	}
+	for _, q := range []struct {
+		name, def string
+		v         *int
+	}{
+		{"SUNSHINE_UPLOAD_CASE_FILES", "100", &c.UploadCaseFiles},
+		{"SUNSHINE_UPLOAD_CASE_MB", "500", &c.UploadCaseMB},
+		{"SUNSHINE_UPLOAD_ENTERPRISE_FILES", "2000", &c.UploadEnterpriseFiles},
+		{"SUNSHINE_UPLOAD_ENTERPRISE_MB", "10240", &c.UploadEnterpriseMB},
+		{"SUNSHINE_UPLOAD_RATE_PER_HOUR", "60", &c.UploadRatePerHour},
+	} {
+		n, err := strconv.Atoi(get(q.name, q.def))
+		if err != nil || n < 0 {
+			return nil, fmt.Errorf("%s: want a whole number ≥ 0 (0: no limit)", q.name)
+		}
+		*q.v = n
+	}
 	defSecure := "false"
 	if c.Production() {
 		defSecure = "true"
@@ -199,8 +221,17 @@ func (c *Config) fillDevelopmentDefaults() {
 		def(&c.WeChat.WorkSecret, "sim-work-secret")
 		def(&c.WeChat.PushToken, "sim-push-token")
 		def(&c.WeChat.PushAESKey, "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG")
+		if c.WeChat.PushAESKey == PushPlain { // plain mode: the simulator signs the body itself
+			c.WeChat.PushAESKey = ""
+		}
 	}
 }
+
+// PushPlain as SUNSHINE_WECHAT_PUSH_AESKEY asks for /wechat/push in plain
+// (unencrypted) mode: development with the WeChat simulator only, where the
+// simulator also signs the body (wechat.PushVerifier). Real WeChat does not
+// sign a plain-mode body, so anything else requires safe mode.
+const PushPlain = "plain"
 
 // Production reports whether SUNSHINE_ENV is production.
 func (c *Config) Production() bool { return c.Env == "production" }
@@ -246,6 +277,13 @@ func (c *Config) Validate() error {
 	if c.MaxUploadMB < 1 || c.MaxUploadMB > 200 {
 		problems = append(problems, "SUNSHINE_MAX_UPLOAD_MB must be between 1 and 200")
 	}
+	for _, p := range c.TrustedProxies {
+		if _, err := netip.ParsePrefix(p); err != nil {
+			if _, err := netip.ParseAddr(p); err != nil {
+				problems = append(problems, "SUNSHINE_TRUSTED_PROXIES: "+strconv.Quote(p)+" is neither an IP address nor a CIDR range")
+			}
+		}
+	}
 	if c.S3.Enabled() && (c.S3.Bucket == "" || c.S3.AccessKey == "" || c.S3.SecretKey == "") {
 		problems = append(problems, "SUNSHINE_S3_ENDPOINT needs SUNSHINE_S3_BUCKET, SUNSHINE_S3_ACCESS_KEY and SUNSHINE_S3_SECRET_KEY")
 	}
@@ -285,6 +323,15 @@ func (c *Config) Validate() error {
 		if c.AttachmentKey != "" && len(c.AttachmentKey) < 16 {
 			problems = append(problems, "SUNSHINE_ATTACHMENT_KEY must be 64 hex characters or a passphrase of at least 16 characters")
 		}
+	}
+	// /wechat/push verifies the body only in safe mode (msg_signature covers
+	// the encrypted body), so safe mode is required except for the
+	// simulator in development (SUNSHINE_WECHAT_PUSH_AESKEY=plain).
+	switch k := c.WeChat.PushAESKey; {
+	case k == "" && (c.Production() || c.WeChat.Mode != "simulator"):
+		problems = append(problems, "SUNSHINE_WECHAT_PUSH_AESKEY is required (safe mode): /wechat/push in plain mode is for development with the simulator only")
+	case k != "" && len(k) != 43:
+		problems = append(problems, "SUNSHINE_WECHAT_PUSH_AESKEY must be the 43-character EncodingAESKey")
 	}
 	if c.WeChat.Mode == "live" && (c.WeChat.MPAppID == "" || c.WeChat.MPAppSecret == "") {
 		problems = append(problems, "live WeChat mode needs SUNSHINE_WECHAT_MP_APPID and SUNSHINE_WECHAT_MP_SECRET")

@@ -36,7 +36,7 @@ func TestProductionComplete(t *testing.T) {
 	_, err := Load(env(map[string]string{
 		"SUNSHINE_ENV": "production", "SUNSHINE_MYSQL_DSN": "u:p@tcp(db:3306)/s", "SUNSHINE_REDIS_URL": "redis://r:6379/0",
 		"SUNSHINE_HOTLINE_SECRET": "0123456789abcdef0123", "SUNSHINE_ATTACHMENT_KEY": "a long attachment passphrase", "SUNSHINE_WECHAT_MP_APPID": "wx1",
-		"SUNSHINE_WECHAT_MP_SECRET": "s", "SUNSHINE_WECHAT_PUSH_TOKEN": "t",
+		"SUNSHINE_WECHAT_MP_SECRET": "s", "SUNSHINE_WECHAT_PUSH_TOKEN": "t", "SUNSHINE_WECHAT_PUSH_AESKEY": aesKey,
 	}))
 	if err != nil {
 		t.Fatal(err)
@@ -64,6 +64,63 @@ func TestProductionRefusesShortAttachmentKey(t *testing.T) {
 	}))
 	if err == nil || !strings.Contains(err.Error(), "SUNSHINE_ATTACHMENT_KEY") {
 		t.Fatalf("a one-character attachment key in production: got %v, want a refusal naming SUNSHINE_ATTACHMENT_KEY", err)
+	}
+}
+
+const aesKey = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
+
+func production(extra map[string]string) map[string]string {
+	m := map[string]string{
+		"SUNSHINE_ENV": "production", "SUNSHINE_MYSQL_DSN": "u:p@tcp(db:3306)/s", "SUNSHINE_REDIS_URL": "redis://r:6379/0",
+		"SUNSHINE_HOTLINE_SECRET": "0123456789abcdef0123", "SUNSHINE_ATTACHMENT_KEY": "a long attachment passphrase", "SUNSHINE_WECHAT_MP_APPID": "wx1",
+		"SUNSHINE_WECHAT_MP_SECRET": "s", "SUNSHINE_WECHAT_PUSH_TOKEN": "t", "SUNSHINE_WECHAT_PUSH_AESKEY": aesKey,
+	}
+	for k, v := range extra {
+		m[k] = v
+	}
+	return m
+}
+
+// TestPushSafeModeRequired: /wechat/push in plain mode does not cover the
+// body with a signature, so production and live mode refuse to start
+// without the EncodingAESKey; plain mode is for the simulator in development.
+func TestPushSafeModeRequired(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		env  map[string]string
+		ok   bool
+	}{
+		{"production with the key", production(nil), true},
+		{"production without the key", production(map[string]string{"SUNSHINE_WECHAT_PUSH_AESKEY": ""}), false},
+		{"production asking for plain", production(map[string]string{"SUNSHINE_WECHAT_PUSH_AESKEY": "plain"}), false},
+		{"production with a short key", production(map[string]string{"SUNSHINE_WECHAT_PUSH_AESKEY": "short"}), false},
+		{"live development without the key", map[string]string{"SUNSHINE_WECHAT_MP_APPID": "wx1", "SUNSHINE_WECHAT_MP_SECRET": "s",
+			"SUNSHINE_WECHAT_PUSH_TOKEN": "t"}, false},
+		{"simulator default is safe mode", nil, true},
+		{"simulator plain mode in development", map[string]string{"SUNSHINE_WECHAT_PUSH_AESKEY": "plain"}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := Load(env(tc.env))
+			if tc.ok != (err == nil) {
+				t.Fatalf("Load: %v, want ok=%v", err, tc.ok)
+			}
+			if err != nil && !strings.Contains(err.Error(), "SUNSHINE_WECHAT_PUSH_AESKEY") {
+				t.Errorf("refusal does not name SUNSHINE_WECHAT_PUSH_AESKEY: %v", err)
+			}
+			if err == nil && tc.env["SUNSHINE_WECHAT_PUSH_AESKEY"] == "plain" && c.WeChat.PushAESKey != "" {
+				t.Errorf("plain mode: key %q, want none", c.WeChat.PushAESKey)
+			}
+		})
+	}
+}
+
+func TestTrustedProxiesValidated(t *testing.T) {
+	if _, err := Load(env(map[string]string{"SUNSHINE_TRUSTED_PROXIES": "10.0.0.0/8, 127.0.0.1,::1"})); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Load(env(map[string]string{"SUNSHINE_TRUSTED_PROXIES": "10.0.0.0/8,proxy.local"}))
+	if err == nil || !strings.Contains(err.Error(), "proxy.local") {
+		t.Fatalf("a host name as trusted proxy: got %v, want a refusal naming it", err)
 	}
 }
 
@@ -109,7 +166,7 @@ func TestCookieSecureByEnvironment(t *testing.T) {
 	prod := map[string]string{
 		"SUNSHINE_ENV": "production", "SUNSHINE_MYSQL_DSN": "u:p@tcp(db:3306)/s", "SUNSHINE_REDIS_URL": "redis://r:6379/0",
 		"SUNSHINE_HOTLINE_SECRET": "0123456789abcdef0123", "SUNSHINE_ATTACHMENT_KEY": "a long attachment passphrase", "SUNSHINE_WECHAT_MP_APPID": "wx1",
-		"SUNSHINE_WECHAT_MP_SECRET": "s", "SUNSHINE_WECHAT_PUSH_TOKEN": "t",
+		"SUNSHINE_WECHAT_MP_SECRET": "s", "SUNSHINE_WECHAT_PUSH_TOKEN": "t", "SUNSHINE_WECHAT_PUSH_AESKEY": aesKey,
 	}
 	c, err := Load(env(prod))
 	if err != nil || !c.CookieSecure {
@@ -128,6 +185,7 @@ func TestStaffTwoFactorDefaults(t *testing.T) {
 		"SUNSHINE_ENV": "production", "SUNSHINE_MYSQL_DSN": "u:p@tcp(db:3306)/s", "SUNSHINE_REDIS_URL": "redis://r:6379/0",
 		"SUNSHINE_HOTLINE_SECRET": "0123456789abcdef0123", "SUNSHINE_ATTACHMENT_KEY": "a long attachment passphrase",
 		"SUNSHINE_WECHAT_MP_APPID": "wx1", "SUNSHINE_WECHAT_MP_SECRET": "s", "SUNSHINE_WECHAT_PUSH_TOKEN": "t",
+		"SUNSHINE_WECHAT_PUSH_AESKEY": aesKey,
 	}
 	c, err := Load(env(prod))
 	if err != nil || c.StaffTwoFactor != "privileged" {

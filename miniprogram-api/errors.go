@@ -19,7 +19,7 @@ func writeError(c *fiber.Ctx, log *slog.Logger, err error) error {
 	}
 	switch p.Status {
 	case fiber.StatusServiceUnavailable:
-		c.Set(fiber.HeaderRetryAfter, "2")
+		c.Set(fiber.HeaderRetryAfter, web.RetryAfter)
 	case fiber.StatusUnauthorized:
 		c.Set(fiber.HeaderWWWAuthenticate, "Bearer")
 	}

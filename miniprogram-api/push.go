@@ -128,7 +128,7 @@ func pushQuery(c *fiber.Ctx) wechat.PushQuery {
 
 // pushEcho is GET /wechat/push: WeChat's URL verification (echostr).
 func (h *handlers) pushEcho(c *fiber.Ctx) error {
-	echo, err := h.push.verifier.Echo(pushQuery(c))
+	echo, err := h.push.verifier.Echo(c.UserContext(), pushQuery(c))
 	if err != nil {
 		return pushError(err)
 	}

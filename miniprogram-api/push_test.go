@@ -61,6 +61,8 @@ func TestPushEcho(t *testing.T) {
 	if string(r.Body) != "hello-wechat" {
 		t.Fatalf("echo %q", r.Body)
 	}
+	// The echo spends its nonce: a captured verification is not answered twice.
+	must(t, e.call("GET", "/wechat/push?"+q.Encode(), "", nil), 409)
 	q.Set("signature", "0000")
 	must(t, e.call("GET", "/wechat/push?"+q.Encode(), "", nil), 401)
 	stale := signedQuery(time.Now().Add(-10*time.Minute), "12345", "echostr", "x")
@@ -72,8 +74,7 @@ func TestPushVerification(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	u := e.login("push")
-	var sent []*http.Request
-	sent = e.pushes(func() {
+	sent := e.pushes(func() {
 		if err := sim.Grant(u.OpenID, []string{"sim-tmpl-progress"}); err != nil {
 			t.Fatalf("grant: %v", err)
 		}
@@ -96,6 +97,18 @@ func TestPushVerification(t *testing.T) {
 		r := must(t, e.replay(sent[0]), 409)
 		if r.errCode() != "conflict" || balance() != 1 {
 			t.Fatalf("replay: %s, credits %d", r.Body, balance())
+		}
+	})
+	t.Run("plain_push_in_safe_mode_is_401", func(t *testing.T) {
+		// A captured plain-mode triplet carrying an invented event: the body
+		// is not covered, so it is refused and grants nothing.
+		forged := `{"ToUserName":"gh_sim","FromUserName":"` + u.OpenID + `","CreateTime":1,"MsgType":"event","Event":"subscribe_msg_popup_event","List":{"TemplateId":"sim-tmpl-progress","SubscribeStatusString":"accept","PopupScene":"0"}}`
+		q := signedQuery(time.Now(), "8080808")
+		req := httptest.NewRequest("POST", "/wechat/push?"+q.Encode(), bytes.NewReader([]byte(forged)))
+		req.Header.Set("Content-Type", "application/json")
+		must(t, e.send(req), 401)
+		if balance() != 1 {
+			t.Fatalf("credits %d after a forged plain push", balance())
 		}
 	})
 	t.Run("bad_signature_is_401", func(t *testing.T) {

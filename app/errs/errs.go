@@ -68,13 +68,29 @@ func FieldErrors(fields map[string]string) error {
 	return &Error{Code: Unprocessable, Message: "提交的内容有误，请检查标注的字段", Fields: fields}
 }
 
+// effective is the *Error that classifies err: the outermost one, except
+// that a dependency being down (Unavailable) anywhere below an Internal
+// error wins, so that code wrapping a storage error as internal still
+// answers 503, never 500, during an outage.
+func effective(err error) *Error {
+	var e *Error
+	if !errors.As(err, &e) {
+		return nil
+	}
+	if e.Code == Internal && e.Err != nil {
+		if inner := effective(e.Err); inner != nil && inner.Code == Unavailable {
+			return inner
+		}
+	}
+	return e
+}
+
 // CodeOf returns the code of err, Internal for foreign errors and "" for nil.
 func CodeOf(err error) Code {
 	if err == nil {
 		return ""
 	}
-	var e *Error
-	if errors.As(err, &e) {
+	if e := effective(err); e != nil {
 		return e.Code
 	}
 	return Internal
@@ -86,8 +102,7 @@ func Is(err error, code Code) bool { return CodeOf(err) == code }
 // MessageOf returns the user-facing message of err; foreign errors get a
 // generic message so that driver or SQL text never leaks.
 func MessageOf(err error) string {
-	var e *Error
-	if errors.As(err, &e) && e.Code != Internal {
+	if e := effective(err); e != nil && e.Code != Internal {
 		return e.Message
 	}
 	return "服务器内部错误，请稍后再试"
@@ -95,8 +110,7 @@ func MessageOf(err error) string {
 
 // FieldsOf returns the per-field messages of err, if any.
 func FieldsOf(err error) map[string]string {
-	var e *Error
-	if errors.As(err, &e) {
+	if e := effective(err); e != nil {
 		return e.Fields
 	}
 	return nil

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/binary"
+	"io"
 	"path"
 	"strings"
 	"unicode/utf16"
@@ -109,7 +110,7 @@ func detectOLE(b []byte) (Kind, error) {
 
 func hasOLEStream(b []byte, name string) bool {
 	want := utf16le(name)
-	nameLen := uint16(len(want) + 2) // with the terminating NUL
+	nameLen := uint16(len(want) + 2) // #nosec G115 -- with the terminating NUL; name is a short constant (< 32 UTF-16 units)
 	for off := 512; off+128 <= len(b); off += 128 {
 		e := b[off : off+128]
 		if binary.LittleEndian.Uint16(e[64:66]) == nameLen && e[66] == 2 && bytes.HasPrefix(e, want) {
@@ -136,12 +137,45 @@ var executableExt = map[string]bool{
 	".jar": true, ".apk": true, ".sh": true, ".lnk": true, ".cpl": true, ".pif": true, ".reg": true,
 }
 
+// Limits of what a zip-based file may inflate to (issue 10 item 7): a small
+// upload must not become gigabytes on the disk or in the memory of whoever
+// opens it.
+const (
+	MaxZipEntries  = 1000
+	MaxZipInflated = 100 << 20 // bytes, all entries together
+	MaxZipRatio    = 100       // inflated / compressed, checked beyond zipRatioFloor
+	zipRatioFloor  = 1 << 20   // small archives may compress well without harm
+)
+
+// activeExt are names a browser or a desktop runs or renders as active
+// content; a plain ZIP may not carry them.
+var activeExt = map[string]bool{
+	".html": true, ".htm": true, ".xhtml": true, ".shtml": true, ".mht": true, ".mhtml": true,
+	".svg": true, ".svgz": true, ".xml": true, ".xsl": true, ".php": true, ".asp": true, ".aspx": true,
+	".jsp": true, ".py": true, ".pl": true, ".rb": true, ".vb": true, ".swf": true, ".url": true,
+}
+
+// nestedExt are archives: a plain ZIP may not nest them (they could not be
+// inspected in turn).
+var nestedExt = map[string]bool{
+	".zip": true, ".rar": true, ".7z": true, ".gz": true, ".tgz": true, ".tar": true, ".bz2": true,
+	".xz": true, ".cab": true, ".iso": true, ".zipx": true,
+}
+
 // detectZip tells OFD, DOCX and XLSX (a zip with the right parts) from a
-// plain ZIP, and refuses macro documents and archives of programs.
+// plain ZIP, and refuses macro documents and archives of programs. Every
+// zip-based file is inflated once, within MaxZipInflated and MaxZipRatio
+// (declared sizes can lie); the entries of a plain ZIP are also checked by
+// name and by content: no executables, scripts, web pages, SVG or nested
+// archives, no encrypted entries (they cannot be checked), no paths out of
+// the archive.
 func detectZip(b []byte) (Kind, error) {
 	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
 	if err != nil {
 		return Kind{}, unsupported("压缩文件已损坏")
+	}
+	if len(zr.File) > MaxZipEntries {
+		return Kind{}, unsupported("压缩包中的文件过多")
 	}
 	has := map[string]bool{}
 	for _, f := range zr.File {
@@ -151,17 +185,95 @@ func detectZip(b []byte) (Kind, error) {
 			return Kind{}, unsupported("压缩包中含有可执行文件")
 		}
 	}
+	kind := KindZIP
 	switch {
 	case has["meta-inf/manifest.mf"], has["androidmanifest.xml"], has["classes.dex"]:
 		return Kind{}, unsupported("不接受可执行文件或脚本")
 	case has["word/vbaproject.bin"], has["xl/vbaproject.bin"]:
 		return Kind{}, unsupported("不接受含宏的 Office 文档")
 	case has["ofd.xml"]:
-		return KindOFD, nil
+		kind = KindOFD
 	case has["[content_types].xml"] && has["word/document.xml"]:
-		return KindDOCX, nil
+		kind = KindDOCX
 	case has["[content_types].xml"] && has["xl/workbook.xml"]:
-		return KindXLSX, nil
+		kind = KindXLSX
 	}
-	return KindZIP, nil
+	if err := inspectZip(zr, int64(len(b)), kind == KindZIP); err != nil {
+		return Kind{}, err
+	}
+	return kind, nil
+}
+
+// inspectZip inflates every entry, counting the bytes really produced, and
+// with entries checks each plain-ZIP entry's name and first bytes.
+func inspectZip(zr *zip.Reader, compressed int64, entries bool) error {
+	var total int64
+	for _, f := range zr.File {
+		name := strings.ToLower(strings.ReplaceAll(f.Name, `\`, "/"))
+		if entries {
+			if f.Flags&0x1 != 0 {
+				return unsupported("不接受加密的压缩包")
+			}
+			if strings.HasPrefix(name, "/") || strings.Contains("/"+name+"/", "/../") || strings.Contains(name, ":") {
+				return unsupported("压缩包中的文件路径无效")
+			}
+			ext := path.Ext(name)
+			switch {
+			case activeExt[ext]:
+				return unsupported("压缩包中含有网页、SVG 或脚本文件")
+			case nestedExt[ext]:
+				return unsupported("不接受嵌套的压缩包")
+			}
+		}
+		if f.FileInfo().IsDir() {
+			continue
+		}
+		if f.UncompressedSize64 > MaxZipInflated || total+int64(f.UncompressedSize64) > MaxZipInflated {
+			return errs.Ef(errs.TooLarge, "压缩包解压后超过%dMB", MaxZipInflated>>20)
+		}
+		rc, err := f.Open()
+		if err != nil {
+			return unsupported("压缩文件已损坏")
+		}
+		head := make([]byte, 1024)
+		n, _ := io.ReadFull(rc, head)
+		head = head[:n]
+		rest, err := io.Copy(io.Discard, io.LimitReader(rc, MaxZipInflated-total-int64(n)+1))
+		rc.Close()
+		if err != nil {
+			return unsupported("压缩文件已损坏")
+		}
+		total += int64(n) + rest
+		if total > MaxZipInflated {
+			return errs.Ef(errs.TooLarge, "压缩包解压后超过%dMB", MaxZipInflated>>20)
+		}
+		if entries && len(head) > 0 {
+			if _, err := detectEntry(head); err != nil {
+				return err
+			}
+		}
+	}
+	if total > zipRatioFloor && total > MaxZipRatio*compressed {
+		return unsupported("压缩包的压缩比异常（疑似压缩炸弹）")
+	}
+	return nil
+}
+
+// detectEntry checks the first bytes of an entry of a plain ZIP: no
+// program, no nested archive, no markup.
+func detectEntry(head []byte) (Kind, error) {
+	for _, m := range executableMagic {
+		if bytes.HasPrefix(head, m) {
+			return Kind{}, unsupported("压缩包中含有可执行文件")
+		}
+	}
+	for _, m := range [][]byte{[]byte("PK\x03\x04"), []byte("PK\x05\x06"), []byte("Rar!"), []byte("7z\xBC\xAF"), {0x1F, 0x8B}} {
+		if bytes.HasPrefix(head, m) {
+			return Kind{}, unsupported("不接受嵌套的压缩包")
+		}
+	}
+	if looksLikeMarkup(head) {
+		return Kind{}, unsupported("压缩包中含有网页、SVG 或脚本文件")
+	}
+	return Kind{}, nil
 }

@@ -56,6 +56,17 @@ type Store interface {
 	Garbage(ctx context.Context, limit int) ([]string, error)
 	// DropGarbage forgets a removed object.
 	DropGarbage(ctx context.Context, name string) error
+	// CaseUsage counts the attachments of a case and their bytes.
+	CaseUsage(ctx context.Context, caseID int64) (Usage, error)
+	// EnterpriseUsage counts the attachments of every case of an
+	// enterprise and their bytes.
+	EnterpriseUsage(ctx context.Context, enterpriseID int64) (Usage, error)
+}
+
+// Usage is how many files and bytes are stored.
+type Usage struct {
+	Files int64
+	Bytes int64
 }
 
 // CaseAccess is the case visibility rule (cases.Service implements it).

@@ -16,6 +16,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"sunshine/app/audit"
 	"sunshine/app/cases"
 	"sunshine/app/casework"
@@ -35,8 +37,13 @@ type Options struct {
 	Store       Store
 	Cases       CaseAccess
 	Audit       audit.Store
-	Now         func() time.Time // nil: time.Now
-	Log         *slog.Logger
+	Quota       Quota                 // zero: no quotas
+	KV          redis.UniversalClient // upload rate counts; nil: no rate
+	// KeyPrefix starts the Redis keys of the upload rate ("sunshine:files:"
+	// when empty).
+	KeyPrefix string
+	Now       func() time.Time // nil: time.Now
+	Log       *slog.Logger
 }
 
 // Service uploads, lists and opens the materials of cases.
@@ -59,6 +66,9 @@ func New(o Options) (*Service, error) {
 	}
 	if o.Now == nil {
 		o.Now = time.Now
+	}
+	if o.KeyPrefix == "" {
+		o.KeyPrefix = "sunshine:files:"
 	}
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
@@ -104,7 +114,8 @@ func (s *Service) MaxBytes() int64 { return s.o.MaxBytes }
 // Upload stores one file of a case for the viewer: anyone who may see the
 // case (enterprise members, clerk, head, the assigned specialist, liaisons
 // with a matter). Errors: not_found, forbidden, conflict (archived case),
-// too_large, unsupported (type by content), unprocessable (empty file, step).
+// too_large (file or quota), too_many (upload rate), unsupported (type by
+// content), unprocessable (empty file, step), unavailable.
 func (s *Service) Upload(ctx context.Context, v cases.Viewer, caseID int64, step, filename string, r io.Reader) (*Meta, error) {
 	c, err := s.o.Cases.CanSee(ctx, v, caseID)
 	if err != nil {
@@ -119,6 +130,9 @@ func (s *Service) Upload(ctx context.Context, v cases.Viewer, caseID int64, step
 	} else if !validStep(step) {
 		return nil, errs.FieldErrors(map[string]string{"step": "材料所属环节无效"})
 	}
+	if err := s.checkRate(ctx, v); err != nil {
+		return nil, err
+	}
 	data, err := io.ReadAll(io.LimitReader(r, s.o.MaxBytes+1))
 	if err != nil {
 		return nil, errs.Wrap(errs.Invalid, "读取上传文件失败", err)
@@ -128,6 +142,9 @@ func (s *Service) Upload(ctx context.Context, v cases.Viewer, caseID int64, step
 	}
 	if len(data) == 0 {
 		return nil, errs.FieldErrors(map[string]string{"file": "上传的文件是空的"})
+	}
+	if err := s.checkQuota(ctx, c, int64(len(data))); err != nil {
+		return nil, err
 	}
 	kind, err := Detect(data)
 	if err != nil {

@@ -44,12 +44,14 @@ func Open(ctx context.Context, url string) (*Conn, error) {
 			return nil, fmt.Errorf("start embedded redis: %w", err)
 		}
 		c := redis.NewClient(&redis.Options{Addr: m.Addr(), PoolSize: 32})
+		c.AddHook(unavailableHook{})
 		return &Conn{UniversalClient: c, Embedded: true, Topology: "embedded", mini: m}, nil
 	}
 	c, topo, err := NewClient(url)
 	if err != nil {
 		return nil, fmt.Errorf("SUNSHINE_REDIS_URL: %w", err)
 	}
+	c.AddHook(unavailableHook{})
 	pctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
 	if err := c.Ping(pctx).Err(); err != nil {

@@ -89,6 +89,24 @@ func (s *Attachments) Attachments(ctx context.Context, caseID int64) ([]files.Me
 	return out, nil
 }
 
+// CaseUsage counts the attachments of a case and their bytes.
+func (s *Attachments) CaseUsage(ctx context.Context, caseID int64) (files.Usage, error) {
+	var u files.Usage
+	err := s.db.R.WithContext(ctx).Model(&attachmentRow{}).Where("case_id = ?", caseID).
+		Select("COUNT(*) AS files, COALESCE(SUM(size), 0) AS bytes").Scan(&u).Error
+	return u, translate(err, "附件")
+}
+
+// EnterpriseUsage counts the attachments of every case of an enterprise
+// and their bytes.
+func (s *Attachments) EnterpriseUsage(ctx context.Context, enterpriseID int64) (files.Usage, error) {
+	var u files.Usage
+	err := s.db.R.WithContext(ctx).Model(&attachmentRow{}).
+		Joins("JOIN cases ON cases.id = attachments.case_id").Where("cases.enterprise_id = ?", enterpriseID).
+		Select("COUNT(*) AS files, COALESCE(SUM(attachments.size), 0) AS bytes").Scan(&u).Error
+	return u, translate(err, "附件")
+}
+
 // AttachmentByStoredName returns the attachment whose object has this name.
 func (s *Attachments) AttachmentByStoredName(ctx context.Context, name string) (*files.Meta, error) {
 	var row attachmentRow

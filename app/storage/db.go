@@ -87,6 +87,15 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 		rdb.SetMaxOpenConns(8)
 		db.W, db.R, db.Dialect = w, r, SQLite
 	}
+	for _, g := range []*gorm.DB{db.W, db.R} {
+		if err := registerUnavailable(g); err != nil {
+			db.Close()
+			return nil, err
+		}
+		if db.W == db.R {
+			break
+		}
+	}
 	if err := db.Ping(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -159,6 +168,8 @@ func translate(err error, what string) error {
 		return errs.Wrap(errs.Conflict, what+"已存在", err)
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return errs.Wrap(errs.Unavailable, "请求超时，请稍后再试", err)
+	case isUnavailable(err): // e.g. a transaction that could not begin
+		return errs.Wrap(errs.Unavailable, unavailableMessage, err)
 	}
 	return errs.Wrap(errs.Internal, "数据库错误", err)
 }

@@ -225,6 +225,7 @@ func (s *System) build(ctx context.Context, o Options) error {
 	if s.Files, err = NewFiles(ctx, cfg, db, s.Cases, now, log); err != nil {
 		return err
 	}
+	s.Files.LimitUploads(uploadQuota(cfg), s.KV, prefixed(o.KeyPrefix, "files:"))
 	if s.Hotline, err = hotline.New(cfg.HotlineSecret, s.Cases, db.Cases(), db.Audit(), now, log); err != nil {
 		return err
 	}
@@ -263,6 +264,13 @@ func NewFiles(ctx context.Context, cfg *config.Config, db *storage.DB, access fi
 		o.Blobs = b
 	}
 	return files.New(o)
+}
+
+// uploadQuota is the configured upload quota and rate (issue 10 item 7).
+func uploadQuota(c *config.Config) files.Quota {
+	return files.Quota{CaseFiles: int64(c.UploadCaseFiles), CaseBytes: int64(c.UploadCaseMB) << 20,
+		EnterpriseFiles: int64(c.UploadEnterpriseFiles), EnterpriseBytes: int64(c.UploadEnterpriseMB) << 20,
+		Rate: int64(c.UploadRatePerHour), RateWindow: time.Hour}
 }
 
 // prefixed returns "" (the service's default) without a prefix.

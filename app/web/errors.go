@@ -82,3 +82,7 @@ func ProblemOf(err error) Problem {
 	return Problem{Err: err, Status: status, Body: ErrorBody{Error: ErrorDetail{Code: string(code),
 		Message: errs.MessageOf(err), Fields: errs.FieldsOf(err)}}}
 }
+
+// RetryAfter is the Retry-After (seconds) of every 503: a store that does
+// not answer is usually back within seconds (a failover, a restart).
+const RetryAfter = "2"

@@ -127,7 +127,7 @@ const (
 	SimWorkCorpID            = "wwsim000000000000"
 	SimWorkAgentID           = "1000002"
 	SimWorkSecret            = "sim-work-secret"
-	SimPushToken             = "sim-push-token"
+	SimPushToken             = "sim-push-token" // #nosec G101 -- the simulator's fake token; production refuses the simulator
 	SimOriginalID            = "gh_sim000000000"
 )
 

@@ -113,7 +113,7 @@ type capturedPush struct {
 func (p *pushSink) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	q := ParsePushQuery(r.URL.Query())
 	if r.Method == http.MethodGet {
-		echo, err := p.verifier.Echo(q)
+		echo, err := p.verifier.Echo(r.Context(), q)
 		if err != nil {
 			http.Error(w, err.Error(), http.StatusUnauthorized)
 			return

@@ -140,9 +140,10 @@ func (v *PushVerifier) checkTime(ts string) error {
 func validNonce(n string) bool { return n != "" && len(n) <= 64 && validName(n) }
 
 // Echo answers WeChat's URL verification (GET): it returns the echostr to
-// write back when the signature and timestamp are good.
-func (v *PushVerifier) Echo(q PushQuery) (string, error) {
-	if q.EchoStr == "" || !validNonce(q.Nonce) {
+// write back when the signature and timestamp are good. Its nonce is spent
+// like a push's, so a captured verification cannot be replayed.
+func (v *PushVerifier) Echo(ctx context.Context, q PushQuery) (string, error) {
+	if q.EchoStr == "" || len(q.EchoStr) > 128 || !validNonce(q.Nonce) {
 		return "", ErrBadPush
 	}
 	if v.Token == "" || !VerifySignature(v.Token, q.Timestamp, q.Nonce, q.Signature) {
@@ -150,6 +151,11 @@ func (v *PushVerifier) Echo(q PushQuery) (string, error) {
 	}
 	if err := v.checkTime(q.Timestamp); err != nil {
 		return "", err
+	}
+	if v.Nonces != nil {
+		if err := v.Nonces.Claim(ctx, q.Timestamp, q.Nonce); err != nil {
+			return "", err
+		}
 	}
 	return q.EchoStr, nil
 }
@@ -159,10 +165,16 @@ type envelope struct {
 	Encrypt    string `json:"Encrypt" xml:"Encrypt"`
 }
 
-// Open verifies a push (POST) and returns its decoded event. Plain and safe
-// (encrypt_type=aes) modes are accepted, JSON and XML bodies alike. Each
-// timestamp+nonce is accepted once; call Forget when processing fails so that
-// WeChat's retry of the same push is not refused.
+// Open verifies a push (POST) and returns its decoded event; the signature
+// always covers the body. With an EncodingAESKey only safe-mode pushes
+// (encrypt_type=aes) are accepted: msg_signature covers the encrypted body,
+// which is then decrypted for AppID. Without a key (plain mode: development
+// with the simulator only, see config) WeChat's signature covers only the
+// token, timestamp and nonce, so a msg_signature over the raw body is
+// required as well — the simulator adds it; real WeChat never does, which
+// is why production requires safe mode. JSON and XML bodies alike. Each
+// timestamp+nonce is accepted once; call Forget when processing fails so
+// that WeChat's retry of the same push is not refused.
 func (v *PushVerifier) Open(ctx context.Context, q PushQuery, body []byte) (*PushEvent, error) {
 	if !validNonce(q.Nonce) || q.Timestamp == "" {
 		return nil, ErrBadPush
@@ -172,7 +184,10 @@ func (v *PushVerifier) Open(ctx context.Context, q PushQuery, body []byte) (*Pus
 	}
 	plain := body
 	var encrypted string
-	if q.EncryptType == "aes" {
+	if v.EncodingAESKey != "" {
+		if q.EncryptType != "aes" {
+			return nil, fmt.Errorf("%w: plain push while safe mode is configured", ErrBadSignature)
+		}
 		var env envelope
 		if err := unmarshalAny(body, &env); err != nil || env.Encrypt == "" {
 			return nil, fmt.Errorf("%w: no Encrypt field", ErrBadPush)
@@ -181,7 +196,8 @@ func (v *PushVerifier) Open(ctx context.Context, q PushQuery, body []byte) (*Pus
 		if !VerifyMsgSignature(v.Token, q.Timestamp, q.Nonce, encrypted, q.MsgSignature) {
 			return nil, ErrBadSignature
 		}
-	} else if !VerifySignature(v.Token, q.Timestamp, q.Nonce, q.Signature) {
+	} else if q.EncryptType != "" || !VerifySignature(v.Token, q.Timestamp, q.Nonce, q.Signature) ||
+		!VerifyMsgSignature(v.Token, q.Timestamp, q.Nonce, string(body), q.MsgSignature) {
 		return nil, ErrBadSignature
 	}
 	if err := v.checkTime(q.Timestamp); err != nil {

@@ -162,11 +162,15 @@ func TestPushVerifierChecks(t *testing.T) {
 	}
 
 	ts := strconv.FormatInt(now.Unix(), 10)
-	echo, err := v.Echo(PushQuery{Signature: Signature(v.Token, ts, "666"), Timestamp: ts, Nonce: "666", EchoStr: "abc123"})
+	echoQ := PushQuery{Signature: Signature(v.Token, ts, "666"), Timestamp: ts, Nonce: "666", EchoStr: "abc123"}
+	echo, err := v.Echo(ctx, echoQ)
 	if err != nil || echo != "abc123" {
 		t.Fatalf("Echo = %q, %v", echo, err)
 	}
-	if _, err := v.Echo(PushQuery{Signature: "00", Timestamp: ts, Nonce: "666", EchoStr: "abc"}); !errors.Is(err, ErrBadSignature) {
+	if _, err := v.Echo(ctx, echoQ); !errors.Is(err, ErrReplayed) {
+		t.Fatalf("Echo replayed: %v, want ErrReplayed (the echo spends its nonce)", err)
+	}
+	if _, err := v.Echo(ctx, PushQuery{Signature: "00", Timestamp: ts, Nonce: "666", EchoStr: "abc"}); !errors.Is(err, ErrBadSignature) {
 		t.Fatalf("Echo with a bad signature: %v", err)
 	}
 	if !VerifySignature("tok", "1", "2", sha1Sorted("tok", "1", "2")) || VerifySignature("tok", "1", "2", "") {
@@ -236,5 +240,66 @@ func TestEncryptDecryptRoundTrip(t *testing.T) {
 	}
 	if _, err := EncryptMessage("short", "wxapp", msg); err == nil {
 		t.Fatalf("a bad EncodingAESKey was accepted")
+	}
+}
+
+// TestPushBodyAlwaysSigned: a captured (signature, timestamp, nonce) triplet
+// cannot carry another body. With safe mode configured a plain push is
+// refused; in plain mode (simulator only) the body must carry its own
+// msg_signature.
+func TestPushBodyAlwaysSigned(t *testing.T) {
+	rdb, prefix := newRedis(t)
+	ctx := context.Background()
+	now := time.Unix(1_800_000_000, 0)
+	ts := strconv.FormatInt(now.Unix(), 10)
+	event := []byte(`{"ToUserName":"gh_x","FromUserName":"sim-openid-h","CreateTime":1800000000,"MsgType":"event","Event":"subscribe_msg_popup_event","List":{"TemplateId":"t1","SubscribeStatusString":"accept","PopupScene":"0"}}`)
+	forged := []byte(`{"ToUserName":"gh_x","FromUserName":"sim-openid-evil","CreateTime":1800000000,"MsgType":"event","Event":"subscribe_msg_popup_event","List":{"TemplateId":"t1","SubscribeStatusString":"accept","PopupScene":"0"}}`)
+
+	safe := NewPushVerifier(testConfig(prefix), rdb)
+	safe.Now = func() time.Time { return now }
+	if safe.EncodingAESKey == "" {
+		t.Fatal("test config is not in safe mode")
+	}
+	q := PushQuery{Signature: Signature(safe.Token, ts, "701"), Timestamp: ts, Nonce: "701"}
+	if _, err := safe.Open(ctx, q, event); !errors.Is(err, ErrBadSignature) {
+		t.Fatalf("plain push with safe mode configured: %v, want ErrBadSignature", err)
+	}
+
+	plainCfg := testConfig(prefix + "plain:")
+	plainCfg.PushToken = "plain-token" // an explicit token without a key: plain mode
+	plain := NewPushVerifier(plainCfg, rdb)
+	plain.Now = func() time.Time { return now }
+	sign := func(nonce string, body []byte) PushQuery {
+		return PushQuery{Signature: Signature(plain.Token, ts, nonce), Timestamp: ts, Nonce: nonce,
+			MsgSignature: Signature(plain.Token, ts, nonce, string(body))}
+	}
+	q = sign("702", event)
+	q.MsgSignature = ""
+	if _, err := plain.Open(ctx, q, event); !errors.Is(err, ErrBadSignature) {
+		t.Fatalf("plain push without a body signature: %v, want ErrBadSignature", err)
+	}
+	if _, err := plain.Open(ctx, sign("703", event), forged); !errors.Is(err, ErrBadSignature) {
+		t.Fatalf("captured triplet with an invented body: %v, want ErrBadSignature", err)
+	}
+	ev, err := plain.Open(ctx, sign("704", event), event)
+	if err != nil || ev.FromUserName != "sim-openid-h" {
+		t.Fatalf("signed plain push: %+v, %v", ev, err)
+	}
+}
+
+// TestSimulatorSignsPlainPushes: the simulator in plain mode signs the body,
+// so its pushes pass the verifier.
+func TestSimulatorSignsPlainPushes(t *testing.T) {
+	rdb, prefix := newRedis(t)
+	cfg := testConfig(prefix)
+	cfg.PushToken = "plain-token" // an explicit token without a key: plain mode
+	sim, err := NewSimulator(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sink := &pushSink{verifier: NewPushVerifier(cfg, rdb)}
+	sim.SetPushTarget(HandlerTarget(sink))
+	if err := sim.Push(context.Background(), []byte(`{"ToUserName":"gh","FromUserName":"sim-openid-p","CreateTime":1,"MsgType":"event","Event":"subscribe_msg_change_event","List":[]}`)); err != nil {
+		t.Fatalf("plain-mode simulator push refused: %v", err)
 	}
 }

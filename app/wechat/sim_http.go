@@ -171,8 +171,6 @@ type simErr struct {
 
 func errBody(code int, msg string) simErr { return simErr{code, msg} }
 
-var okBody = simErr{0, "ok"}
-
 // validName accepts the <name> part of sim-<name> codes.
 func validName(name string) bool {
 	if name == "" || len(name) > 64 {

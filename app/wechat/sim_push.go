@@ -136,7 +136,8 @@ func popupBody(openid string, items []pushItem, asXML bool) []byte {
 
 // Push signs plain (a JSON or XML event body) as WeChat does — encrypted in
 // safe mode when an EncodingAESKey is configured — and POSTs it to the push
-// target. Without a target it does nothing.
+// target. In plain mode it also signs the body (msg_signature over the raw
+// body), which PushVerifier requires. Without a target it does nothing.
 func (s *Simulator) Push(ctx context.Context, plain []byte) error {
 	s.mu.Lock()
 	target := s.pushTarget
@@ -167,6 +168,8 @@ func (s *Simulator) Push(ctx context.Context, plain []byte) error {
 		} else {
 			body, _ = json.Marshal(envelope{ToUserName: SimOriginalID, Encrypt: enc})
 		}
+	} else {
+		q.Set("msg_signature", Signature(s.cfg.PushToken, ts, nonce, string(plain)))
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "http://localhost/wechat/push?"+q.Encode(), strings.NewReader(string(body)))
 	if err != nil {

@@ -11,12 +11,12 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/adaptor"
-	"github.com/gofiber/fiber/v2/utils"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"sunshine/app/audit"
+	"sunshine/app/web"
 )
 
 // rootOptions configure the root HTTP app.
@@ -38,24 +38,40 @@ type rootOptions struct {
 func newRoot(o rootOptions) *fiber.App {
 	app := fiber.New(fiber.Config{
 		DisableStartupMessage: true,
-		BodyLimit:             (o.BodyMB + 1) << 20,
-		ReadTimeout:           30 * time.Second,
-		WriteTimeout:          60 * time.Second,
-		IdleTimeout:           120 * time.Second,
-		// Behind a reverse proxy the client address (logs, audit, login
-		// throttling) comes from X-Forwarded-For, but only from a trusted proxy.
-		ProxyHeader:             proxyHeader(o.TrustedProxies),
+		// Bodies are streamed so that web.LimitBody can refuse one over its
+		// route's limit before it is read; BodyLimit is then only fasthttp's
+		// buffering threshold, the limits are LimitBody's (bodyRules).
+		BodyLimit:                    (o.BodyMB + 1) << 20,
+		StreamRequestBody:            true,
+		DisablePreParseMultipartForm: true,
+		ReadTimeout:                  30 * time.Second,
+		WriteTimeout:                 60 * time.Second,
+		IdleTimeout:                  120 * time.Second,
+		// No ProxyHeader: c.IP() stays the peer address; the client address
+		// (logs, audit, login throttling) is web.ClientIP, taken from the
+		// X-Forwarded-For chain of a trusted proxy by the middleware below.
+		// The check still keeps X-Forwarded-Proto/Host to trusted proxies.
 		EnableTrustedProxyCheck: len(o.TrustedProxies) > 0,
 		TrustedProxies:          o.TrustedProxies,
+		// Errors that reach the root (Fiber's own, the body limit, a surface
+		// that returns instead of answering) get SPEC §5's body and status;
+		// a store that is down is 503 with Retry-After here as everywhere.
 		ErrorHandler: func(c *fiber.Ctx, err error) error {
-			code := fiber.StatusInternalServerError
-			if fe, ok := err.(*fiber.Error); ok {
-				code = fe.Code
+			p := web.ProblemOf(err)
+			if p.Status >= 500 && p.Status != fiber.StatusServiceUnavailable {
+				o.Log.Error("request failed", "err", p.Err, "path", c.Path())
 			}
-			return c.Status(code).JSON(fiber.Map{"error": fiber.Map{"code": httpCode(code), "message": httpMessage(code)}})
+			if p.Status == fiber.StatusServiceUnavailable {
+				c.Set(fiber.HeaderRetryAfter, web.RetryAfter)
+			}
+			return c.Status(p.Status).JSON(p.Body)
 		},
 	})
 	m := newMetrics(o.Registry)
+	proxies, err := web.ParseProxies(o.TrustedProxies)
+	if err != nil { // config.Validate refuses these; trust nobody rather than a typo
+		o.Log.Error("trusted proxies ignored", "err", err)
+	}
 	app.Use(func(c *fiber.Ctx) error {
 		start := time.Now()
 		id := c.Get("X-Request-Id")
@@ -64,13 +80,16 @@ func newRoot(o rootOptions) *fiber.App {
 		}
 		c.Set("X-Request-Id", id)
 		c.Locals("request_id", id)
-		c.SetUserContext(audit.WithRequest(c.UserContext(), audit.Request{IP: utils.CopyString(c.IP()), RequestID: id}))
+		ip := proxies.ClientAddress(c.Context().RemoteIP(), c.Request().Header.PeekAll(fiber.HeaderXForwardedFor))
+		web.SetClientIP(c, ip)
+		c.SetUserContext(audit.WithRequest(c.UserContext(), audit.Request{IP: ip, RequestID: id}))
 		err := safeNext(c, o.Log)
 		if err != nil {
 			if herr := app.ErrorHandler(c, err); herr != nil {
 				c.Status(fiber.StatusInternalServerError)
 			}
 		}
+		noStore(c)
 		status := c.Response().StatusCode()
 		route := c.Route().Path
 		if status == fiber.StatusNotFound && route == "/" {
@@ -81,6 +100,7 @@ func newRoot(o rootOptions) *fiber.App {
 			"ms", time.Since(start).Milliseconds(), "request_id", id)
 		return nil
 	})
+	app.Use(web.LimitBody(jsonBodyLimit, bodyRules(o.BodyMB)...))
 	app.Get("/healthz", func(c *fiber.Ctx) error { return c.JSON(fiber.Map{"status": "ok"}) })
 	app.Get("/readyz", func(c *fiber.Ctx) error {
 		checks := fiber.Map{}
@@ -104,6 +124,32 @@ func newRoot(o rootOptions) *fiber.App {
 	return app
 }
 
+// Body limits (issue 10 item 7): an unauthenticated route must not read a
+// large body before it refuses the request.
+const (
+	jsonBodyLimit = 256 << 10 // every JSON API and form post
+	pushBodyLimit = 1 << 20   // /wechat/push and the hotline intake
+)
+
+// bodyRules are the per-route body limits; uploadMB is the largest file.
+func bodyRules(uploadMB int) []web.BodyRule {
+	return []web.BodyRule{
+		{Name: "wechat push", Match: web.PathPrefix("/wechat/push"), Limit: pushBodyLimit},
+		{Name: "hotline intake", Match: web.PathPrefix("/api/hotline/"), Limit: pushBodyLimit},
+		{Name: "uploads", Match: web.UploadRoute, Limit: (uploadMB + 1) << 20}, // +1 MiB of multipart framing
+	}
+}
+
+// noStore marks every answer as not to be cached and not to be sniffed
+// (issue 10 item 8): API answers carry personal data. An answer that set
+// its own caching (a static file) keeps it.
+func noStore(c *fiber.Ctx) {
+	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
+	if len(c.Response().Header.Peek(fiber.HeaderCacheControl)) == 0 {
+		c.Set(fiber.HeaderCacheControl, "no-store")
+	}
+}
+
 // metricsHandler serves the registry at /metrics (and nothing else).
 func metricsHandler(reg *prometheus.Registry) http.Handler {
 	mux := http.NewServeMux()
@@ -120,13 +166,6 @@ func safeNext(c *fiber.Ctx, log *slog.Logger) (err error) {
 		}
 	}()
 	return c.Next()
-}
-
-func proxyHeader(trusted []string) string {
-	if len(trusted) == 0 {
-		return ""
-	}
-	return fiber.HeaderXForwardedFor
 }
 
 func newRequestID() string {
@@ -154,32 +193,4 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 func (m *metrics) observe(method, route string, status int, d time.Duration) {
 	m.requests.WithLabelValues(method, route, strconv.Itoa(status)).Inc()
 	m.latency.WithLabelValues(method, route).Observe(d.Seconds())
-}
-
-func httpCode(status int) string {
-	switch status {
-	case 404:
-		return "not_found"
-	case 405:
-		return "method_not_allowed"
-	case 413:
-		return "too_large"
-	case 400:
-		return "invalid"
-	}
-	return "internal"
-}
-
-func httpMessage(status int) string {
-	switch status {
-	case 404:
-		return "请求的地址不存在"
-	case 405:
-		return "不支持该请求方法"
-	case 413:
-		return "请求内容过大"
-	case 400:
-		return "请求格式不正确"
-	}
-	return "服务器内部错误，请稍后再试"
 }

@@ -12,7 +12,9 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"sunshine/app/audit"
 	"sunshine/app/kv"
+	"sunshine/app/web"
 )
 
 func TestReadyzFollowsRedisAndDatabase(t *testing.T) {
@@ -94,26 +96,52 @@ func TestUnknownRouteAnswersJSONError(t *testing.T) {
 	}
 }
 
+// TestClientAddressFromTrustedProxyOnly: the client address (audit trail,
+// login limit per address) is the right-most untrusted address of the
+// X-Forwarded-For chain, only behind a trusted proxy, and never empty, so a
+// forged or missing header cannot escape the per-address login limit.
 func TestClientAddressFromTrustedProxyOnly(t *testing.T) {
+	trusted := []string{"0.0.0.0/8", "10.0.0.0/8", "127.0.0.1"} // app.Test's peer is 0.0.0.0
 	for _, tc := range []struct {
+		name    string
 		trusted []string
+		xff     []string
 		want    string
 	}{
-		{nil, "0.0.0.0"},                       // app.Test's peer: the header is ignored
-		{[]string{"0.0.0.0/8"}, "203.0.113.9"}, // peer is a trusted proxy
+		{"untrusted peer ignores the header", nil, []string{"203.0.113.9"}, "0.0.0.0"},
+		{"no header is the peer", trusted, nil, "0.0.0.0"},
+		{"one hop", trusted, []string{"203.0.113.9"}, "203.0.113.9"},
+		{"trusted hops are skipped", trusted, []string{"198.51.100.1, 127.0.0.1"}, "198.51.100.1"},
+		{"forged left part is ignored", trusted, []string{"1.2.3.4, 203.0.113.9, 10.0.0.2"}, "203.0.113.9"},
+		{"another forged left part, same client", trusted, []string{"5.6.7.8,203.0.113.9"}, "203.0.113.9"},
+		{"several headers are one chain", trusted, []string{"1.2.3.4", "203.0.113.9, 10.0.0.2"}, "203.0.113.9"},
+		{"several headers, client in the first", trusted, []string{"1.2.3.4, 203.0.113.9", "10.0.0.2"}, "203.0.113.9"},
+		{"garbage left of the client", trusted, []string{"<script>, 203.0.113.9"}, "203.0.113.9"},
+		{"garbage from a trusted hop stops at that hop", trusted, []string{"203.0.113.9, nonsense, 10.0.0.7"}, "10.0.0.7"},
+		{"garbage only is the peer", trusted, []string{"nonsense"}, "0.0.0.0"},
+		{"empty header is the peer", trusted, []string{""}, "0.0.0.0"},
+		{"address with port", trusted, []string{"203.0.113.9:5100"}, "203.0.113.9"},
+		{"IPv6 with port", trusted, []string{"[2001:db8::1]:443"}, "2001:db8::1"},
+		{"all hops trusted is the left-most", trusted, []string{"10.0.0.5, 10.0.0.2"}, "10.0.0.5"},
 	} {
-		app := newRoot(rootOptions{Log: slog.New(slog.DiscardHandler), Registry: prometheus.NewRegistry(), BodyMB: 1, TrustedProxies: tc.trusted})
-		app.Get("/ip", func(c *fiber.Ctx) error { return c.SendString(c.IP()) })
-		req := httptest.NewRequest("GET", "/ip", nil)
-		req.Header.Set("X-Forwarded-For", "203.0.113.9")
-		resp, err := app.Test(req, -1)
-		if err != nil {
-			t.Fatal(err)
-		}
-		body, _ := io.ReadAll(resp.Body)
-		if string(body) != tc.want {
-			t.Errorf("trusted %v: client address %q, want %q", tc.trusted, body, tc.want)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			app := newRoot(rootOptions{Log: slog.New(slog.DiscardHandler), Registry: prometheus.NewRegistry(), BodyMB: 1, TrustedProxies: tc.trusted})
+			app.Get("/ip", func(c *fiber.Ctx) error {
+				return c.SendString(audit.RequestFrom(c.UserContext()).IP + "|" + web.ClientIP(c))
+			})
+			req := httptest.NewRequest("GET", "/ip", nil)
+			for _, v := range tc.xff {
+				req.Header.Add("X-Forwarded-For", v)
+			}
+			resp, err := app.Test(req, -1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			if got, want := string(body), tc.want+"|"+tc.want; got != want {
+				t.Errorf("client address (audit|web) %q, want %q", got, want)
+			}
+		})
 	}
 }
 

@@ -18,6 +18,9 @@ func errorHandler(log *slog.Logger) fiber.ErrorHandler {
 		if p.Status >= 500 {
 			log.Error("request failed", "err", p.Err, "path", c.Path(), "request_id", c.Locals("request_id"))
 		}
+		if p.Status == fiber.StatusServiceUnavailable {
+			c.Set(fiber.HeaderRetryAfter, web.RetryAfter)
+		}
 		if !strings.HasPrefix(c.Path(), "/api/") && strings.Contains(c.Get(fiber.HeaderAccept), "text/html") {
 			return c.Status(p.Status).Type("html").SendString("<!doctype html><meta charset=utf-8><title>出错了</title><p>" +
 				htmlEscape(p.Body.Error.Message) + "</p>")

@@ -51,14 +51,24 @@ func TestHotline_IdempotentOnOrderNo(t *testing.T) {
 		!strings.HasPrefix(first.Number, "YGDB-2026-") {
 		t.Fatalf("first post = %d %s", status, raw)
 	}
-	// The exact same signed request again (a replay) is refused …
-	if status, raw = e.postOrder(body, ts, fxHotlineSecret); status != 401 {
-		t.Fatalf("replay = %d %s, want 401", status, raw)
+	// The exact same signed request again (the hotline's retry after a
+	// timeout) gets the same case …
+	var again fxHotlineAnswer
+	status, raw = e.postOrder(body, ts, fxHotlineSecret)
+	if status != 200 || json.Unmarshal(raw, &again) != nil || again != first {
+		t.Fatalf("exact repeat = %d %s, want 200 with %+v", status, raw, first)
 	}
-	// … and a retry signed anew gets the same case.
+	// The captured signature over an altered body is refused.
+	altered := httptest.NewRequest("POST", "/api/hotline/v1/orders", strings.NewReader(strings.Replace(body, "进度慢", "进度快", 1)))
+	altered.Header.Set("Content-Type", "application/json")
+	altered.Header.Set("X-Timestamp", ts)
+	altered.Header.Set("X-Signature", hotline.Sign(fxHotlineSecret, ts, []byte(body)))
+	if resp, out := e.send(altered, ""); resp.StatusCode != 401 {
+		t.Fatalf("altered body, captured signature = %d %s, want 401", resp.StatusCode, out)
+	}
+	// … as does a retry signed anew.
 	e.advance(time.Second)
 	status, raw = e.postOrder(body, e.nowTS(), fxHotlineSecret)
-	var again fxHotlineAnswer
 	if status != 200 || json.Unmarshal(raw, &again) != nil || again != first {
 		t.Fatalf("retry = %d %s, want 200 with %+v", status, raw, first)
 	}

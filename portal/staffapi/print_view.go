@@ -1,6 +1,7 @@
 package staffapi
 
 import (
+	"strconv"
 	"strings"
 	"time"
 
@@ -163,7 +164,7 @@ func newRegistrationView(d *cases.Detail, now time.Time) registrationView {
 	}
 	score := ""
 	if c.Rating != nil {
-		score = string(rune('0' + c.Rating.Score))
+		score = strconv.Itoa(c.Rating.Score)
 		v.RatingNote = c.Rating.Comment
 	}
 	v.Ratings = boxes(scoreOptions, score)

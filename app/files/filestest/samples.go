@@ -69,7 +69,7 @@ func OLE(streams ...string) []byte {
 		for j, r := range u {
 			binary.LittleEndian.PutUint16(e[2*j:], r)
 		}
-		binary.LittleEndian.PutUint16(e[64:], uint16(2*len(u)+2))
+		binary.LittleEndian.PutUint16(e[64:], uint16(2*len(u)+2)) // #nosec G115 -- names are short constants (< 32 UTF-16 units)
 		e[66] = typ
 	}
 	entry(0, "Root Entry", 5)
