@@ -63,6 +63,10 @@ type Config struct {
 	WeChat WeChat
 
 	ShutdownTimeout time.Duration
+
+	// DeliveryRemindDays is after how many working days an unconfirmed
+	// mailed delivery reminds the specialist (SUNSHINE_DELIVERY_REMIND_DAYS, 7).
+	DeliveryRemindDays int
 }
 
 // S3 names the bucket of an S3-compatible object store.
@@ -164,6 +168,9 @@ func Load(getenv func(string) string) (*Config, error) {
 			return nil, fmt.Errorf("%s: want a whole number ≥ 0 (0: no limit)", q.name)
 		}
 		*q.v = n
+	}
+	if c.DeliveryRemindDays, err = strconv.Atoi(get("SUNSHINE_DELIVERY_REMIND_DAYS", "7")); err != nil || c.DeliveryRemindDays < 1 || c.DeliveryRemindDays > 60 {
+		return nil, fmt.Errorf("SUNSHINE_DELIVERY_REMIND_DAYS: 应为1到60之间的工作日数")
 	}
 	defSecure := "false"
 	if c.Production() {

@@ -124,6 +124,23 @@ func TestTrustedProxiesValidated(t *testing.T) {
 	}
 }
 
+// Issue 12 (4): the working days before an unconfirmed mailed delivery
+// reminds the specialist.
+func TestDeliveryRemindDays(t *testing.T) {
+	c, err := Load(env(nil))
+	if err != nil || c.DeliveryRemindDays != 7 {
+		t.Fatalf("default = %d (%v), want 7", c.DeliveryRemindDays, err)
+	}
+	if c, err = Load(env(map[string]string{"SUNSHINE_DELIVERY_REMIND_DAYS": "10"})); err != nil || c.DeliveryRemindDays != 10 {
+		t.Fatalf("10 → %d (%v)", c.DeliveryRemindDays, err)
+	}
+	for _, bad := range []string{"0", "61", "seven"} {
+		if _, err := Load(env(map[string]string{"SUNSHINE_DELIVERY_REMIND_DAYS": bad})); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}
+
 func TestObjectStorageAndMetrics(t *testing.T) {
 	c, err := Load(env(map[string]string{"SUNSHINE_S3_ENDPOINT": "minio:9000", "SUNSHINE_S3_BUCKET": "materials",
 		"SUNSHINE_S3_ACCESS_KEY": "ak", "SUNSHINE_S3_SECRET_KEY": "very-secret-key", "SUNSHINE_S3_TLS": "false",

@@ -145,7 +145,7 @@ func (h *handlers) rate(c *fiber.Ctx, m *member) error {
 	if err := h.decodeJSON(c, &req, false); err != nil {
 		return err
 	}
-	if _, err := h.d.Cases.Rate(c.UserContext(), m.viewer, id, req.Score, req.Comment); err != nil {
+	if _, err := h.d.Cases.Rate(c.UserContext(), m.viewer, id, req.Score, req.Comment, 0); err != nil {
 		return err
 	}
 	return h.respondCase(c, m, id, fiber.StatusOK)

@@ -22,6 +22,9 @@ type caseJSON struct {
 	Specialist  *specialistJSON `json:"specialist"`
 	Timeline    []eventJSON     `json:"timeline"`
 	Rating      *ratingJSON     `json:"rating"`
+	Closure     *closureJSON    `json:"closure"`    // once the head signed off 办结/终止/其他
+	Withdrawal  *withdrawalJSON `json:"withdrawal"` // once the enterprise withdrew
+	Delivery    *deliveryJSON   `json:"delivery"`   // once delivered (or materials returned)
 	Actions     []string        `json:"actions"`
 	CreatedAt   time.Time       `json:"created_at"`
 	UpdatedAt   time.Time       `json:"updated_at"`
@@ -63,6 +66,32 @@ type ratingJSON struct {
 	At      time.Time `json:"at"`
 }
 
+// closureJSON is the 办结/终止 section as the enterprise sees it: the
+// result, the specialist's explanation (the reason of a termination) and
+// the head's opinion.
+type closureJSON struct {
+	Result      string    `json:"result"`
+	ResultLabel string    `json:"result_label"`
+	Explanation string    `json:"explanation"`
+	Opinion     string    `json:"opinion"`
+	SignedAt    time.Time `json:"signed_at"`
+}
+
+type withdrawalJSON struct {
+	Reason string    `json:"reason"`
+	At     time.Time `json:"at"`
+}
+
+type deliveryJSON struct {
+	Method      string     `json:"method"`
+	MethodLabel string     `json:"method_label"`
+	TrackingNo  string     `json:"tracking_no,omitempty"`
+	SignedBy    string     `json:"signed_by,omitempty"`
+	Returned    bool       `json:"returned"` // materials returned (terminated or withdrawn)
+	At          time.Time  `json:"at"`
+	ConfirmedAt *time.Time `json:"confirmed_at"`
+}
+
 // caseSummaryJSON is one line of GET /cases.
 type caseSummaryJSON struct {
 	web.CaseHead
@@ -96,6 +125,21 @@ func toCaseJSON(d *cases.Detail, specialistPhone string, now time.Time) caseJSON
 	if r := c.Rating; r != nil {
 		out.Rating = &ratingJSON{Score: r.Score, Label: casework.ScoreLabels[r.Score], Comment: r.Comment, At: r.At.UTC()}
 	}
+	if cl := c.Registration.Closure; cl.SignedAt != nil {
+		out.Closure = &closureJSON{Result: cl.Result, ResultLabel: casework.OptionLabel(casework.ResultOptions, cl.Result),
+			Explanation: cl.Explanation, Opinion: cl.Opinion, SignedAt: cl.SignedAt.UTC()}
+	}
+	if w := c.Registration.Withdrawal; w != nil {
+		out.Withdrawal = &withdrawalJSON{Reason: w.Reason, At: w.At.UTC()}
+	}
+	if dl := c.Registration.Delivery; dl.At != nil {
+		out.Delivery = &deliveryJSON{Method: dl.Method, MethodLabel: casework.OptionLabel(casework.MethodOptions, dl.Method),
+			TrackingNo: dl.TrackingNo, SignedBy: dl.SignedBy, Returned: dl.Returned, At: dl.At.UTC()}
+		if dl.ConfirmedAt != nil {
+			t := dl.ConfirmedAt.UTC()
+			out.Delivery.ConfirmedAt = &t
+		}
+	}
 	for i := range d.Timeline {
 		e := &d.Timeline[i]
 		if !e.Public {
@@ -120,7 +164,7 @@ func actionsOf(c *casework.Case) []string {
 	if casework.Open(c.Status) && c.Status != casework.NeedsInfo {
 		out = append(out, "urge")
 	}
-	if casework.Rateable(c.Status) && c.Rating == nil {
+	if c.Rateable() && c.Rating == nil {
 		out = append(out, "rating")
 	}
 	if !c.ReadOnly() {

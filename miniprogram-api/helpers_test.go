@@ -25,6 +25,7 @@ import (
 	"sunshine/app/notify"
 	"sunshine/app/scanlogin"
 	"sunshine/app/storage"
+	"sunshine/app/supervision"
 	"sunshine/app/system/systemtest"
 	"sunshine/app/wechat"
 	mpapi "sunshine/miniprogram-api"
@@ -79,6 +80,7 @@ type env struct {
 	cases   *cases.Service
 	members *members.Service
 	notify  *notify.Service
+	reports *supervision.Service
 	app     *fiber.App
 	scan    *scanlogin.Service
 	clerk   cases.Viewer
@@ -92,7 +94,7 @@ func newEnv(t *testing.T) *env {
 	sys := systemtest.New(t, systemtest.Options{Now: clk.Now, Env: map[string]string{"SUNSHINE_MAX_UPLOAD_MB": "1"}})
 	app := mpapi.New(mpapi.DepsOf(sys))
 	e := &env{t: t, db: sys.DB, kv: sys.KV, clock: clk, cases: sys.Cases, members: sys.Members, notify: sys.Notify, app: app,
-		scan: sys.ScanLogin}
+		scan: sys.ScanLogin, reports: sys.Reports}
 	e.clerk = e.staff("clerk", casework.RoleClerk, "林窗口", "")
 	e.head = e.staff("head", casework.RoleHead, "冯主任", "")
 	e.spec = e.staff("spec", casework.RoleSpecialist, "黄专员", "13812341234")

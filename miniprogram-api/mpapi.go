@@ -24,6 +24,7 @@ import (
 	"sunshine/app/files"
 	"sunshine/app/members"
 	"sunshine/app/notify"
+	"sunshine/app/supervision"
 	"sunshine/app/system"
 	"sunshine/app/wechat"
 )
@@ -82,6 +83,8 @@ type Deps struct {
 	ScanLogin ScanLogin
 	// Simulator is set only in simulator mode: it mounts /dev/wechat.
 	Simulator *wechat.Simulator
+	// Reports files the enterprise's misconduct reports (监督); nil: no routes.
+	Reports *supervision.Service
 	// BodyLimit is the largest request (uploads); JSON bodies are limited to
 	// JSONLimit. Defaults: 21 MiB and 256 KiB.
 	BodyLimit int
@@ -94,6 +97,7 @@ func DepsOf(s *system.System) Deps {
 		Credits: s.Notify.Credits(), Inbox: s.Notify, Templates: s.WeChat.Config.SubscribeTemplates,
 		TemplateIDs: s.Notify.Templates().SubscribeIDs,
 		Push:        s.Push, Recorder: s.DB.Audit(), KV: s.KV, Simulator: s.WeChat.Simulator, ScanLogin: s.ScanLogin,
+		Reports:   s.Reports,
 		BodyLimit: (s.Config.MaxUploadMB + 1) << 20}
 }
 

@@ -34,6 +34,10 @@ func (h *handlers) routes(app *fiber.App) {
 	app.Post(Prefix+"/cases/:id/attachments", h.authed(h.upload))
 	app.Get(Prefix+"/cases/:id/attachments", h.authed(h.attachments))
 	app.Get(Prefix+"/cases/:id/attachments/:aid", h.authed(h.download))
+	if h.d.Reports != nil {
+		app.Post(Prefix+"/cases/:id/reports", h.authed(h.fileReport))
+		app.Get(Prefix+"/cases/:id/reports", h.authed(h.myReports))
+	}
 
 	app.Post(Prefix+"/scan-login/:ticket/confirm", h.authed(h.scanConfirm))
 

@@ -80,6 +80,23 @@ func Backup(ctx context.Context, db *storage.DB, fs *files.Service, dir string, 
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+	// The enterprise documents of claims (营业执照 …) are objects too.
+	docs, err := snap.Query(ctx, "SELECT id, stored_name, sha256 FROM claim_documents ORDER BY id")
+	if err != nil {
+		return nil, err
+	}
+	for docs.Next() {
+		var a files.Meta
+		if err := docs.Scan(&a.ID, &a.StoredName, &a.SHA256); err != nil {
+			docs.Close()
+			return nil, err
+		}
+		metas = append(metas, a)
+	}
+	docs.Close()
+	if err := docs.Err(); err != nil {
+		return nil, err
+	}
 	for k := range keys {
 		m.KeyIDs = append(m.KeyIDs, k)
 	}
@@ -90,7 +107,7 @@ func Backup(ctx context.Context, db *storage.DB, fs *files.Service, dir string, 
 		a := &metas[i]
 		mat, err := copyObject(ctx, fs, a, dir)
 		if err != nil {
-			return nil, fmt.Errorf("attachment %d: %w", a.ID, err)
+			return nil, fmt.Errorf("object %s: %w", a.StoredName, err)
 		}
 		m.Materials[a.StoredName] = mat
 	}

@@ -16,9 +16,7 @@ func notFound() error { return errs.E(errs.NotFound, "案件不存在") }
 // archivePool reports whether a case that was never assigned is in the
 // specialists' shared archiving pool: rejected and withdrawn applications
 // are archived by a specialist (资料归档) although none served them.
-func archivePool(s casework.Status) bool {
-	return s == casework.Rejected || s == casework.Withdrawn || s == casework.Archived
-}
+func archivePool(s casework.Status) bool { return casework.AwaitingArchive(s) }
 
 // mayReadCases refuses roles that never see case content.
 func (s *Service) mayReadCases(ctx context.Context, v Viewer) error {

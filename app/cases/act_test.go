@@ -239,7 +239,8 @@ func TestArchivedCaseIsReadOnly(t *testing.T) {
 		payload map[string]any
 	}{
 		{f.specA, casework.ActionRecord, map[string]any{"note": "补记"}},
-		{f.specA, casework.ActionArchive, map[string]any{"materials": []string{"补充材料"}}},
+		{f.head, casework.ActionArchive, map[string]any{"materials": []string{"补充材料"}}},
+		{f.specA, casework.ActionSubmitArchive, map[string]any{"materials": []string{"补充材料"}}},
 		{f.head, casework.ActionExtend, map[string]any{"days": 3, "reason": "延期"}},
 		{f.head, casework.ActionReopen, map[string]any{"reason": "重新办理"}},
 		{f.head, casework.ActionReassign, map[string]any{"specialist_id": f.specB.ID, "reason": "改派"}},
@@ -259,10 +260,10 @@ func TestArchivedCaseIsReadOnly(t *testing.T) {
 		}
 	}
 	// SPEC §3: rating is allowed after archiving, once.
-	if _, err := f.svc.Rate(ctx, f.ent, c.ID, 4, "满意"); err != nil {
+	if _, err := f.svc.Rate(ctx, f.ent, c.ID, 4, "满意", 0); err != nil {
 		t.Fatalf("rating an archived case: %v", err)
 	}
-	if _, err := f.svc.Rate(ctx, f.ent, c.ID, 5, "再评一次"); !errs.Is(err, errs.Conflict) {
+	if _, err := f.svc.Rate(ctx, f.ent, c.ID, 5, "再评一次", 0); !errs.Is(err, errs.Conflict) {
 		t.Fatalf("second rating: %v, want conflict", err)
 	}
 	if got := f.get(c.ID).Case; got.Status != casework.Archived || got.Version != before.version {

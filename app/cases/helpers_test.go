@@ -11,6 +11,7 @@ import (
 	"sunshine/app/calendar"
 	"sunshine/app/cases"
 	"sunshine/app/casework"
+	"sunshine/app/casework/caseworktest"
 	"sunshine/app/errs"
 	"sunshine/app/storage"
 	"sunshine/app/storage/storagetest"
@@ -138,24 +139,9 @@ func formOf(code string) casework.Form {
 }
 
 func validForm() casework.Form {
-	return casework.Form{
-		Enterprise: casework.EnterpriseInfo{
-			Name: "阳光科技有限公司", Address: "江城区东风三路1号", Nature: "有限责任公司",
-			Lead:    casework.Person{Name: "张三", Title: "总经理", Phone: "13800138000"},
-			Handler: casework.Person{Name: "李四", Title: "行政主管", Phone: "13900139000"},
-			Email:   "contact@example.cn", CreditCode: validCreditCode,
-		},
-		Project: casework.Project{
-			Name: "智能制造产业园", Address: "高新区创业路2号", Code: "2026-441700-39-01-000123",
-			TotalInvestment: "12000.50", FundSources: []string{"private"}, FloorArea: "35000",
-			LandNature: []string{"transferred"}, KeyProject: "municipal",
-			PurposeScale: "厂房及配套用房", Progress: "已取得用地",
-		},
-		Entrustment: casework.Entrustment{
-			Stages: []string{"planning", "construction"}, Matters: "建设工程规划许可证、施工许可证办理",
-			ServiceType: "assist",
-		},
-	}
+	f := caseworktest.Form()
+	f.Entrustment.ServiceType = "assist"
+	return f
 }
 
 // submit files validForm as v (an enterprise user, or a clerk at the window).
@@ -220,7 +206,8 @@ func (f *fixture) archived(c *casework.Case) *casework.Case {
 	c = f.must(f.specA, c, casework.ActionProposeClose, map[string]any{"result": "completed", "explanation": "已取得许可证"})
 	c = f.must(f.head, c, casework.ActionSignOff, map[string]any{"opinion": "同意办结"})
 	c = f.must(f.specA, c, casework.ActionDeliver, map[string]any{"method": "in_person", "signed_by": "李四"})
-	return f.must(f.specA, c, casework.ActionArchive, map[string]any{"materials": []string{"申请表", "登记表"}})
+	c = f.must(f.specA, c, casework.ActionSubmitArchive, map[string]any{"materials": []string{"申请表", "登记表"}})
+	return f.must(f.head, c, casework.ActionArchive, map[string]any{})
 }
 
 // count runs a COUNT(*) query.

@@ -9,6 +9,7 @@ import (
 	"sunshine/app/audit"
 	"sunshine/app/casework"
 	"sunshine/app/errs"
+	"sunshine/app/idem"
 )
 
 // Viewer is who is asking: an actor plus, for enterprise users, their
@@ -58,12 +59,54 @@ type SubmitInput struct {
 	Channel      casework.Channel
 	Mode         casework.FormMode
 	HotlineOrder string
+	// Key makes the submit idempotent (Idempotency-Key): its Fingerprint is
+	// set by Submit from the form and the channel.
+	Key *idem.Key
 }
 
 // Submit creates a case. Enterprise users submit for their enterprise;
 // staff and the hotline submit on behalf of one. Errors: unprocessable
 // (form), forbidden (role), conflict (duplicate hotline order).
 func (s *Service) Submit(ctx context.Context, v Viewer, in SubmitInput) (*casework.Case, error) {
+	c, _, err := s.SubmitOnce(ctx, v, in)
+	return c, err
+}
+
+// SubmitOnce is Submit with in.Key honoured: a replay of the same form
+// returns the first case (replayed true) — the key is claimed in the
+// creating transaction, so this holds across restarts of anything but the
+// database; the same key with another form is refused (unprocessable).
+func (s *Service) SubmitOnce(ctx context.Context, v Viewer, in SubmitInput) (*casework.Case, bool, error) {
+	if in.Key != nil {
+		k := *in.Key
+		k.Scope = idem.ScopeCase
+		k.Fingerprint = idem.Fingerprint(struct {
+			F casework.Form
+			C casework.Channel
+			O string
+		}{in.Form, in.Channel, in.HotlineOrder})
+		in.Key = &k
+	}
+	var created *casework.Case
+	id, replayed, err := idem.Do(ctx, s.store, in.Key, func() (int64, error) {
+		c, err := s.submit(ctx, v, in)
+		if err != nil {
+			return 0, err
+		}
+		created = c
+		return c.ID, nil
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	if !replayed {
+		return created, false, nil
+	}
+	c, err := s.CanSee(ctx, v, id)
+	return c, true, err
+}
+
+func (s *Service) submit(ctx context.Context, v Viewer, in SubmitInput) (*casework.Case, error) {
 	switch v.Role {
 	case casework.RoleEnterprise, casework.RoleClerk, casework.RoleHotline:
 	default:
@@ -107,6 +150,11 @@ func (s *Service) Submit(ctx context.Context, v Viewer, in SubmitInput) (*casewo
 			return err
 		}
 		ev.CaseID = c.ID
+		if in.Key != nil {
+			if err := tx.ClaimKey(in.Key, c.ID); err != nil {
+				return err
+			}
+		}
 		if err := tx.AddEvent(ev); err != nil {
 			return err
 		}
@@ -186,7 +234,7 @@ func (s *Service) Act(ctx context.Context, v Viewer, id int64, req casework.Requ
 		return nil, err
 	}
 	dir := directory{}
-	if req.Action == casework.ActionAssign || req.Action == casework.ActionReassign {
+	if t, ok := casework.Lookup(req.Action); ok && t.Specialist != "" {
 		if dir, err = s.store.Specialists(ctx); err != nil {
 			return nil, err
 		}
@@ -197,6 +245,9 @@ func (s *Service) Act(ctx context.Context, v Viewer, id int64, req casework.Requ
 		if errs.Is(err, errs.Forbidden) {
 			s.auditOutside(ctx, v, "case."+string(req.Action), id, audit.Denied, errs.MessageOf(err))
 		}
+		return nil, err
+	}
+	if err := s.checkAttachments(ctx, c.ID, req.Action, ev.Payload); err != nil {
 		return nil, err
 	}
 	err = s.store.InTx(ctx, func(tx Tx) error {
@@ -217,9 +268,33 @@ func (s *Service) Act(ctx context.Context, v Viewer, id int64, req casework.Requ
 	return c, nil
 }
 
+// checkAttachments refuses attachment fields that name no attachment of
+// the case.
+func (s *Service) checkAttachments(ctx context.Context, caseID int64, a casework.Action, payload map[string]any) error {
+	t, _ := casework.Lookup(a)
+	for _, f := range t.Fields {
+		if f.Kind != casework.KAttachment {
+			continue
+		}
+		id, _ := payload[f.Name].(int64)
+		if id == 0 {
+			continue
+		}
+		ok, err := s.store.AttachmentOfCase(ctx, caseID, id)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return errs.FieldErrors(map[string]string{f.Name: "附件不存在或不属于该案件"})
+		}
+	}
+	return nil
+}
+
 // Rate records the 事后评价 (by the enterprise, or by a clerk from the paper
-// form). Errors: conflict (status, already rated), unprocessable, not_found.
-func (s *Service) Rate(ctx context.Context, v Viewer, id int64, score int, comment string) (*casework.Case, error) {
+// form, whose scan attachmentID must be an attachment of the case). Errors:
+// conflict (status, already rated), unprocessable, not_found.
+func (s *Service) Rate(ctx context.Context, v Viewer, id int64, score int, comment string, attachmentID int64) (*casework.Case, error) {
 	source := "enterprise"
 	switch v.Role {
 	case casework.RoleEnterprise:
@@ -235,9 +310,19 @@ func (s *Service) Rate(ctx context.Context, v Viewer, id int64, score int, comme
 	if err := s.visible(ctx, v, c); err != nil {
 		return nil, err
 	}
-	ev, followUp, err := casework.Rate(c, v.Actor, score, comment, source, s.now())
+	ev, followUp, err := casework.Rate(c, v.Actor, score, comment, source, attachmentID, s.now())
 	if err != nil {
 		return nil, err
+	}
+	if source == "paper" {
+		ok, err := s.store.AttachmentOfCase(ctx, c.ID, attachmentID)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return nil, errs.FieldErrors(map[string]string{"attachment_id": "附件不存在或不属于该案件，请先上传扫描的纸质评价表"})
+		}
+		ev.Payload["attachment_id"] = attachmentID
 	}
 	err = s.store.InTx(ctx, func(tx Tx) error {
 		if err := tx.AddRating(c, followUp); err != nil {

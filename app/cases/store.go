@@ -10,6 +10,7 @@ import (
 
 	"sunshine/app/audit"
 	"sunshine/app/casework"
+	"sunshine/app/idem"
 )
 
 // Filter selects cases for a list; zero fields do not filter.
@@ -83,6 +84,10 @@ type Store interface {
 	// EnterpriseByCreditCode returns the id of the registered enterprise with
 	// that credit code, or 0 when there is none.
 	EnterpriseByCreditCode(ctx context.Context, creditCode string) (int64, error)
+	// IdempotencyKey finds a claimed Idempotency-Key (idem.Store).
+	IdempotencyKey(ctx context.Context, scope, owner, hash string) (fingerprint string, id int64, found bool, err error)
+	// AttachmentOfCase reports whether attachment id belongs to the case.
+	AttachmentOfCase(ctx context.Context, caseID, id int64) (bool, error)
 	// Specialists returns the active specialists by id with their names.
 	Specialists(ctx context.Context) (map[int64]string, error)
 	// NextCaseNumber reserves the next sequence number of a year; numbers
@@ -100,6 +105,9 @@ type Tx interface {
 	// UpdateCase saves c if the stored version is still prevVersion.
 	// Returns conflict when it moved.
 	UpdateCase(c *casework.Case, prevVersion int) error
+	// ClaimKey records the Idempotency-Key of a case being created;
+	// idem.ErrTaken when another request claimed it.
+	ClaimKey(k *idem.Key, id int64) error
 	// AddEvent appends a timeline event and sets its ID.
 	AddEvent(e *casework.Event) error
 	// AddRating stores the case's rating and, when followUp, a 回访 task.

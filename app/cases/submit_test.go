@@ -84,8 +84,9 @@ func TestSubmitAndReadBack(t *testing.T) {
 	c = f.must(f.head, c, casework.ActionSignOff, map[string]any{"opinion": "同意办结"})
 	c = f.must(f.specA, c, casework.ActionDeliver, map[string]any{"method": "mail", "tracking_no": "SF1234567890"})
 	c = f.must(f.ent, c, casework.ActionConfirmReceipt, map[string]any{})
-	c = f.must(f.specA, c, casework.ActionArchive, map[string]any{"materials": []string{"申请表", "登记表"}, "archived_by": "档案员"})
-	if _, err := f.svc.Rate(ctx, f.ent, c.ID, 5, "非常专业"); err != nil {
+	c = f.must(f.specA, c, casework.ActionSubmitArchive, map[string]any{"materials": []string{"申请表", "登记表"}})
+	c = f.must(f.head, c, casework.ActionArchive, map[string]any{"archived_by": "档案员"})
+	if _, err := f.svc.Rate(ctx, f.ent, c.ID, 5, "非常专业", 0); err != nil {
 		t.Fatalf("rate: %v", err)
 	}
 
@@ -116,7 +117,7 @@ func TestSubmitAndReadBack(t *testing.T) {
 	want := []casework.Action{casework.ActionSubmit, casework.ActionAccept, casework.ActionPassReview, casework.ActionAssign,
 		casework.ActionStart, casework.ActionCoordinate, casework.ActionCoordinate, casework.ActionRecord,
 		casework.ActionProposeClose, casework.ActionSignOff, casework.ActionDeliver, casework.ActionConfirmReceipt,
-		casework.ActionArchive, casework.ActionRate}
+		casework.ActionSubmitArchive, casework.ActionArchive, casework.ActionRate}
 	if len(d.Timeline) != len(want) {
 		t.Fatalf("timeline has %d events, want %d", len(d.Timeline), len(want))
 	}

@@ -253,11 +253,18 @@ func TestEventPublicPayload(t *testing.T) {
 			t.Errorf("public payload = %v, want %v", got, want)
 		}
 	})
-	t.Run("sign_off_hides_opinion", func(t *testing.T) {
-		c := caseAt(t, casework.Closing)
-		ev := mustApply(t, c, head, casework.ActionSignOff, map[string]any{"opinion": "内部审核意见"}, monday)
-		if _, ok := ev.PublicPayload()["opinion"]; ok {
-			t.Errorf("public payload shows the head's opinion: %v", ev.PublicPayload())
+	// issue 12 (2): the enterprise sees why its case was closed and what
+	// the head decided.
+	t.Run("sign_off_shows_result_explanation_and_opinion", func(t *testing.T) {
+		c := caseAt(t, casework.InService)
+		mustApply(t, c, specialist, casework.ActionProposeClose, map[string]any{"result": "terminated", "explanation": "项目用地条件变更，无法继续"}, monday)
+		ev := mustApply(t, c, head, casework.ActionSignOff, map[string]any{"opinion": "同意终止"}, monday)
+		want := map[string]any{"result": "terminated", "explanation": "项目用地条件变更，无法继续", "opinion": "同意终止"}
+		if got := ev.PublicPayload(); !reflect.DeepEqual(got, want) {
+			t.Errorf("public payload = %v, want %v", got, want)
+		}
+		if c.Status != casework.Terminated {
+			t.Errorf("status = %s", c.Status)
 		}
 	})
 	t.Run("suspend_hides_remaining_days", func(t *testing.T) {
@@ -304,11 +311,18 @@ func TestApplyRegistration(t *testing.T) {
 		t.Errorf("review = %+v", rv)
 	}
 
+	// issue 12 (7): 提交 and 归档 are two steps with their own time and person.
 	a := caseAt(t, casework.Delivered)
-	mustApply(t, a, specialist, casework.ActionArchive, map[string]any{"materials": []string{"服务申请表", "工作登记表"}}, monday)
+	mustApply(t, a, specialist, casework.ActionSubmitArchive, map[string]any{"materials": []string{"服务申请表", "工作登记表"}}, monday)
 	ar := a.Registration.Archive
-	if ar.By != actor(specialist).Name || ar.At == nil || !slices.Equal(ar.Materials, []string{"服务申请表", "工作登记表"}) {
-		t.Errorf("archive = %+v", ar)
+	if ar.SubmittedBy != actor(specialist).Name || ar.SubmittedAt == nil || !ar.SubmittedAt.Equal(monday) || ar.At != nil ||
+		!slices.Equal(ar.Materials, []string{"服务申请表", "工作登记表"}) || a.Status != casework.Archiving {
+		t.Errorf("after submit_archive: archive = %+v, status %s", ar, a.Status)
+	}
+	mustApply(t, a, clerk, casework.ActionArchive, map[string]any{}, later)
+	ar = a.Registration.Archive
+	if ar.By != actor(clerk).Name || ar.At == nil || !ar.At.Equal(later) || !ar.SubmittedAt.Equal(monday) || a.Status != casework.Archived {
+		t.Errorf("after archive: archive = %+v, status %s", ar, a.Status)
 	}
 }
 

@@ -40,6 +40,16 @@ type Registration struct {
 	Closure      Closure       `json:"closure"`
 	Delivery     Delivery      `json:"delivery"`
 	Archive      ArchiveInfo   `json:"archive"`
+	Withdrawal   *Withdrawal   `json:"withdrawal,omitempty"`
+}
+
+// Withdrawal is the enterprise revoking its entrustment (自愿原则).
+type Withdrawal struct {
+	At     time.Time `json:"at"`
+	Reason string    `json:"reason,omitempty"`
+	By     string    `json:"by,omitempty"`
+	// From is the status it was withdrawn from.
+	From Status `json:"from"`
 }
 
 // Consultation is a 咨询 record: before or without an application.
@@ -98,7 +108,7 @@ type Coordinate struct {
 
 // Closure is the 办结/终止 section.
 type Closure struct {
-	Result      string     `json:"result,omitempty"` // completed | terminated
+	Result      string     `json:"result,omitempty"` // completed | terminated | other
 	Explanation string     `json:"explanation,omitempty"`
 	By          string     `json:"by,omitempty"`
 	At          *time.Time `json:"at,omitempty"`
@@ -115,6 +125,13 @@ type Delivery struct {
 	At          *time.Time `json:"at,omitempty"`
 	ConfirmedAt *time.Time `json:"confirmed_at,omitempty"`
 	ConfirmedBy string     `json:"confirmed_by,omitempty"`
+	// Proof is the tracking proof a specialist gave when recording the
+	// receipt of a mailed delivery; ProofAttachment its scan.
+	Proof           string `json:"proof,omitempty"`
+	ProofAttachment int64  `json:"proof_attachment_id,omitempty"`
+	// Returned marks a delivery that returned the materials (after
+	// termination or withdrawal) rather than an approval result.
+	Returned bool `json:"returned,omitempty"`
 }
 
 // ArchiveInfo is the 归档 section.
@@ -122,6 +139,7 @@ type ArchiveInfo struct {
 	SubmittedAt *time.Time `json:"submitted_at,omitempty"`
 	SubmittedBy string     `json:"submitted_by,omitempty"`
 	Materials   []string   `json:"materials,omitempty"`
+	Checked     []string   `json:"checked,omitempty"` // 归档材料 as the archiver checked them
 	At          *time.Time `json:"at,omitempty"`
 	By          string     `json:"by,omitempty"`
 }
@@ -133,6 +151,8 @@ type Rating struct {
 	Source    string    `json:"source"` // enterprise | paper
 	At        time.Time `json:"at"`
 	RatedByID int64     `json:"-"`
+	// AttachmentID is the scanned paper form of a paper rating.
+	AttachmentID int64 `json:"attachment_id,omitempty"`
 }
 
 // ScoreLabels names the five scores as the paper form does.
@@ -143,7 +163,7 @@ func (c *Case) Stage() Stage { return StageOf(c.Status) }
 
 // Overdue reports whether the promised deadline has passed while the clock runs.
 func (c *Case) Overdue(now time.Time) bool {
-	return c.Deadline != "" && clockRunning(c.Status) && DateOf(now) > c.Deadline
+	return c.Deadline != "" && ClockRunning(c.Status) && DateOf(now) > c.Deadline
 }
 
 // ReadOnly reports whether the case may no longer change (archived).

@@ -38,7 +38,7 @@ func effectPassReview(c *Case, a Actor, p Payload, env Env, _ map[string]any) er
 	return nil
 }
 
-func checkSpecialist(c *Case, p Payload) map[string]string {
+func checkSpecialist(c *Case, _ Actor, p Payload) map[string]string {
 	if p.ID("specialist_id") == c.SpecialistID {
 		return map[string]string{"specialist_id": "该专员已负责此案件"}
 	}
@@ -66,7 +66,7 @@ func effectAssignSpecialist(c *Case, _ Actor, p Payload, env Env, ev map[string]
 	return nil
 }
 
-func checkHandover(c *Case, p Payload) map[string]string {
+func checkHandover(c *Case, _ Actor, p Payload) map[string]string {
 	if c.ServiceType == "agency" && len(p.List("handover")) == 0 {
 		return map[string]string{"handover": "代办须先完成材料交接，请填写材料交接清单"}
 	}
@@ -138,22 +138,85 @@ func effectProposeClose(c *Case, a Actor, p Payload, env Env, _ map[string]any) 
 	return nil
 }
 
+// targetSignOff: 办结 → completed; 终止 and 其他 → terminated.
 func targetSignOff(c *Case, _ Payload) Status {
-	if c.Registration.Closure.Result == "terminated" {
-		return Terminated
+	if c.Registration.Closure.Result == "completed" {
+		return Completed
 	}
-	return Completed
+	return Terminated
 }
 
 func effectSignOff(c *Case, a Actor, p Payload, env Env, ev map[string]any) error {
 	cl := &c.Registration.Closure
 	now := env.Now
 	cl.Opinion, cl.Head, cl.SignedAt = p.Str("opinion"), a.Name, &now
-	ev["result"] = cl.Result
+	ev["result"], ev["explanation"] = cl.Result, cl.Explanation
 	return nil
 }
 
-func checkDeliver(_ *Case, p Payload) map[string]string {
+// checkWithdraw: after assignment the enterprise must say why it withdraws.
+func checkWithdraw(c *Case, _ Actor, p Payload) map[string]string {
+	if c.SpecialistID != 0 && p.Str("reason") == "" {
+		return map[string]string{"reason": "案件已交办专员办理，撤回须填写撤回原因"}
+	}
+	return nil
+}
+
+// effectWithdraw records the withdrawal and stops the clock.
+func effectWithdraw(c *Case, a Actor, p Payload, env Env, ev map[string]any) error {
+	c.Registration.Withdrawal = &Withdrawal{At: env.Now, Reason: p.Str("reason"), By: a.Name, From: c.Status}
+	ev["specialist_id"] = c.SpecialistID
+	return nil
+}
+
+func guardHasSpecialist(c *Case) string {
+	if c.SpecialistID == 0 {
+		return "案件尚未交办专员，不能改派"
+	}
+	return ""
+}
+
+func effectReassign(c *Case, a Actor, p Payload, env Env, ev map[string]any) error {
+	ev["previous_specialist_id"] = c.SpecialistID
+	return effectAssignSpecialist(c, a, p, env, ev)
+}
+
+// HoldsMaterials reports whether the center still holds materials the
+// enterprise handed over (材料交接) that were not returned by a delivery.
+func (c *Case) HoldsMaterials() bool {
+	return len(c.Registration.Assignment.Handover) > 0 && c.Registration.Delivery.At == nil
+}
+
+// guardDeliver: a withdrawn case is delivered (its materials returned)
+// only when it had been assigned; a case is delivered once.
+func guardDeliver(c *Case) string {
+	if c.Registration.Delivery.At != nil {
+		return "该案件已送达"
+	}
+	if c.Status == Withdrawn && c.SpecialistID == 0 {
+		return "案件撤回时尚未交办，无需送达"
+	}
+	return ""
+}
+
+// guardMaterialsReturned: materials handed over for a 代办 case go back to
+// the enterprise before the case is archived.
+func guardMaterialsReturned(c *Case) string {
+	if c.HoldsMaterials() {
+		return "企业交接的材料尚未退还，请先送达（退还材料）后再提交归档"
+	}
+	return ""
+}
+
+// checkConfirm: a specialist recording receipt gives the tracking proof.
+func checkConfirm(_ *Case, a Actor, p Payload) map[string]string {
+	if a.Role == RoleSpecialist && p.Str("proof") == "" && p.ID("attachment_id") == 0 {
+		return map[string]string{"proof": "由专员登记签收须提供快递签收凭证（签收记录或附件）"}
+	}
+	return nil
+}
+
+func checkDeliver(_ *Case, _ Actor, p Payload) map[string]string {
 	switch p.Str("method") {
 	case "mail":
 		if p.Str("tracking_no") == "" {
@@ -178,19 +241,31 @@ func effectDeliver(c *Case, _ Actor, p Payload, env Env, ev map[string]any) erro
 	d := &c.Registration.Delivery
 	now := env.Now
 	d.Method, d.TrackingNo, d.SignedBy, d.At = p.Str("method"), p.Str("tracking_no"), p.Str("signed_by"), &now
+	d.Returned = c.Status != Completed
 	if d.Method == "in_person" {
 		d.ConfirmedAt, d.ConfirmedBy = &now, d.SignedBy
 	}
-	ev["result"] = c.Registration.Closure.Result
+	ev["result"], ev["returned"] = c.Registration.Closure.Result, d.Returned
 	return nil
 }
 
-func effectConfirm(c *Case, a Actor, _ Payload, env Env, _ map[string]any) error {
+func effectConfirm(c *Case, a Actor, p Payload, env Env, _ map[string]any) error {
 	now := env.Now
-	c.Registration.Delivery.ConfirmedAt, c.Registration.Delivery.ConfirmedBy = &now, a.Name
+	d := &c.Registration.Delivery
+	d.ConfirmedAt, d.ConfirmedBy = &now, a.Name
+	d.Proof, d.ProofAttachment = p.Str("proof"), p.ID("attachment_id")
 	return nil
 }
 
+// effectSubmitArchive is 提交: the specialist hands the file in.
+func effectSubmitArchive(c *Case, a Actor, p Payload, env Env, _ map[string]any) error {
+	ar := &c.Registration.Archive
+	now := env.Now
+	ar.SubmittedAt, ar.SubmittedBy, ar.Materials = &now, a.Name, p.List("materials")
+	return nil
+}
+
+// effectArchive is 归档: a clerk or the head files it.
 func effectArchive(c *Case, a Actor, p Payload, env Env, _ map[string]any) error {
 	ar := &c.Registration.Archive
 	now := env.Now
@@ -198,12 +273,16 @@ func effectArchive(c *Case, a Actor, p Payload, env Env, _ map[string]any) error
 	if by == "" {
 		by = a.Name
 	}
-	ar.SubmittedAt, ar.SubmittedBy, ar.Materials, ar.At, ar.By = &now, a.Name, p.List("materials"), &now, by
+	ar.Checked, ar.At, ar.By = p.List("materials"), &now, by
 	return nil
 }
 
 func cloneRegistration(r Registration) Registration {
 	r.Coordination = append([]Coordinate(nil), r.Coordination...)
+	if r.Withdrawal != nil {
+		w := *r.Withdrawal
+		r.Withdrawal = &w
+	}
 	return r
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"sunshine/app/calendar"
 	"sunshine/app/casework"
+	"sunshine/app/casework/caseworktest"
 	"sunshine/app/errs"
 )
 
@@ -78,36 +79,9 @@ func row(t testing.TB, a casework.Action) *casework.Transition {
 	return r
 }
 
-// validPayload fills every field of the row with a valid value, so that any
-// conditional rule (handover, tracking_no, signed_by) is met as well; enums
-// take their first option and ids a known specialist other than the current.
+// validPayload fills every field of the row with a valid value (the shared kit).
 func validPayload(r *casework.Transition, c *casework.Case) map[string]any {
-	p := map[string]any{}
-	for _, f := range r.Fields {
-		switch f.Kind {
-		case casework.KText:
-			p[f.Name] = "文本" + f.Name
-		case casework.KLongText:
-			p[f.Name] = "说明：" + f.Name
-		case casework.KInt:
-			p[f.Name] = max(f.Min, 1)
-		case casework.KEnum:
-			p[f.Name] = f.Enum[0].Value
-		case casework.KList:
-			p[f.Name] = []string{"材料一", "材料二"}
-		case casework.KTime:
-			p[f.Name] = "2026-03-02 09:30"
-		case casework.KBool:
-			p[f.Name] = true
-		case casework.KID:
-			id := specialistA
-			if c.SpecialistID == specialistA {
-				id = specialistB
-			}
-			p[f.Name] = id
-		}
-	}
-	return p
+	return caseworktest.Payload(r, c.SpecialistID, caseworktest.IDs{SpecialistA: specialistA, SpecialistB: specialistB, Attachment: 5})
 }
 
 type step struct {
@@ -115,31 +89,19 @@ type step struct {
 	payload map[string]any // nil: validPayload
 }
 
-// pathTo says how a case reaches each status from submitted.
+// pathTo says how a case reaches each status from submitted (the shared kit).
 var pathTo = func() map[casework.Status][]step {
-	toService := []step{{casework.ActionAccept, nil}, {casework.ActionPassReview, nil}, {casework.ActionAssign, nil}, {casework.ActionStart, nil}}
-	closing := append(slices.Clone(toService), step{casework.ActionProposeClose, map[string]any{"result": "completed", "explanation": "已办结"}})
-	completed := append(slices.Clone(closing), step{casework.ActionSignOff, nil})
-	delivering := append(slices.Clone(completed), step{casework.ActionDeliver, map[string]any{"method": "mail", "tracking_no": "SF100"}})
-	delivered := append(slices.Clone(delivering), step{casework.ActionConfirmReceipt, nil})
-	return map[casework.Status][]step{
-		casework.Submitted:     nil,
-		casework.NeedsInfo:     {{casework.ActionRequestInfo, nil}},
-		casework.Reviewing:     {{casework.ActionAccept, nil}},
-		casework.MeetingReview: {{casework.ActionAccept, nil}, {casework.ActionPassReview, nil}},
-		casework.Rejected:      {{casework.ActionReject, nil}},
-		casework.Withdrawn:     {{casework.ActionWithdraw, nil}},
-		casework.Assigned:      toService[:3],
-		casework.InService:     toService,
-		casework.Suspended:     append(slices.Clone(toService), step{casework.ActionSuspend, nil}),
-		casework.Closing:       closing,
-		casework.Completed:     completed,
-		casework.Terminated: append(slices.Clone(toService),
-			step{casework.ActionProposeClose, map[string]any{"result": "terminated", "explanation": "企业放弃"}}, step{casework.ActionSignOff, nil}),
-		casework.Delivering: delivering,
-		casework.Delivered:  delivered,
-		casework.Archived:   append(slices.Clone(delivered), step{casework.ActionArchive, nil}),
+	out := map[casework.Status][]step{}
+	for _, s := range casework.Statuses {
+		path, _ := caseworktest.PathTo(s)
+		for _, st := range path {
+			out[s] = append(out[s], step{st.Action, st.Payload})
+		}
+		if out[s] == nil {
+			out[s] = []step{}
+		}
 	}
+	return out
 }()
 
 // newCase submits validForm as an enterprise on monday.
@@ -263,25 +225,6 @@ func wantField(t testing.TB, err error, field string) {
 }
 
 // validCreditCode is the worked example of GB 32100-2015, checked by hand.
-const validCreditCode = "91350100M000100Y43"
+const validCreditCode = caseworktest.CreditCode
 
-func validForm() casework.Form {
-	return casework.Form{
-		Enterprise: casework.EnterpriseInfo{
-			Name: "阳光科技有限公司", Address: "市高新区创业路1号", Nature: "有限责任公司",
-			Lead:    casework.Person{Name: "张三", Title: "总经理", Phone: "13800138000"},
-			Handler: casework.Person{Name: "李四", Title: "行政主管", Phone: "13900139000"},
-			Email:   "contact@example.cn", CreditCode: validCreditCode,
-		},
-		Project: casework.Project{
-			Name: "智能制造产业园", Address: "市高新区创业路2号", Code: "2026-350100-39-01-000123",
-			TotalInvestment: "12000.50", FundSources: []string{"private"}, FloorArea: "35000",
-			LandNature: []string{"transferred"}, KeyProject: "municipal",
-			PurposeScale: "厂房及配套用房", Progress: "已取得用地",
-		},
-		Entrustment: casework.Entrustment{
-			Stages: []string{"planning", "construction"}, Matters: "建设工程规划许可证、施工许可证办理",
-			ServiceType: "agency",
-		},
-	}
-}
+func validForm() casework.Form { return caseworktest.Form() }

@@ -21,7 +21,8 @@ const (
 	KList                 // list of short texts (≤ 50 entries)
 	KTime                 // RFC 3339, "2006-01-02 15:04" or "2006-01-02" (China time)
 	KBool
-	KID // positive id of a record
+	KID         // positive id of a record (a staff member for assign/reassign)
+	KAttachment // positive id of an attachment of the same case
 )
 
 // Field describes one payload field of an action.
@@ -126,7 +127,7 @@ func parseField(f Field, v json.RawMessage) (any, string) {
 			return nil, fmt.Sprintf("%s的取值无效，可选：%s", f.Label, strings.Join(optionValues(f.Enum), "、"))
 		}
 		return s, ""
-	case KInt, KID:
+	case KInt, KID, KAttachment:
 		var n json.Number
 		if json.Unmarshal(v, &n) != nil {
 			var s string
@@ -139,7 +140,7 @@ func parseField(f Field, v json.RawMessage) (any, string) {
 		if err != nil {
 			return nil, f.Label + "应为整数"
 		}
-		if f.Kind == KID {
+		if f.Kind == KID || f.Kind == KAttachment {
 			if i <= 0 {
 				return nil, f.Label + "无效"
 			}

@@ -63,11 +63,13 @@ func TestCreditCode(t *testing.T) {
 
 func TestRate(t *testing.T) {
 	for _, s := range casework.Statuses {
-		want := s == casework.Delivered || s == casework.Terminated || s == casework.Archived
+		// issue 12 (5): served cases only (the kit's delivering case is a
+		// completed one: rated once delivered).
+		want := s == casework.Delivered || s == casework.Terminated || s == casework.Archiving || s == casework.Archived
 		t.Run(fmt.Sprintf("in_%s_allowed_%v", s, want), func(t *testing.T) {
 			c := caseAt(t, s)
 			before := deepCopy(c)
-			ev, _, err := casework.Rate(c, actor(enterprise), 5, "很好", "enterprise", monday)
+			ev, _, err := casework.Rate(c, actor(enterprise), 5, "很好", "enterprise", 0, monday)
 			if !want {
 				wantCode(t, err, errs.Conflict)
 				if msg := errs.MessageOf(err); !strings.Contains(msg, s.Label()) {
@@ -94,7 +96,7 @@ func TestRate(t *testing.T) {
 		t.Run(fmt.Sprintf("score_%d", score), func(t *testing.T) {
 			c := caseAt(t, casework.Delivered)
 			before := deepCopy(c)
-			ev, followUp, err := casework.Rate(c, actor(clerk), score, "  纸质评价表  ", "paper", monday)
+			ev, followUp, err := casework.Rate(c, actor(clerk), score, "  纸质评价表  ", "paper", 9, monday)
 			if !valid {
 				wantField(t, err, "score")
 				assertUnchanged(t, c, before)
@@ -119,26 +121,27 @@ func TestRate(t *testing.T) {
 
 	t.Run("only_once", func(t *testing.T) {
 		c := caseAt(t, casework.Terminated)
-		if _, _, err := casework.Rate(c, actor(enterprise), 2, "", "enterprise", monday); err != nil {
+		if _, _, err := casework.Rate(c, actor(enterprise), 2, "", "enterprise", 0, monday); err != nil {
 			t.Fatal(err)
 		}
 		before := deepCopy(c)
-		_, _, err := casework.Rate(c, actor(enterprise), 5, "改主意了", "enterprise", monday)
+		_, _, err := casework.Rate(c, actor(enterprise), 5, "改主意了", "enterprise", 0, monday)
 		wantCode(t, err, errs.Conflict)
 		assertUnchanged(t, c, before)
 	})
 
 	t.Run("after_archiving", func(t *testing.T) {
 		c := caseAt(t, casework.Delivered)
-		mustApply(t, c, specialist, casework.ActionArchive, nil, monday)
-		if _, followUp, err := casework.Rate(c, actor(enterprise), 1, "一直没人联系", "enterprise", monday); err != nil || !followUp {
+		mustApply(t, c, specialist, casework.ActionSubmitArchive, nil, monday)
+		mustApply(t, c, head, casework.ActionArchive, nil, monday)
+		if _, followUp, err := casework.Rate(c, actor(enterprise), 1, "一直没人联系", "enterprise", 0, monday); err != nil || !followUp {
 			t.Errorf("Rate after archiving: follow-up %v, err %v", followUp, err)
 		}
 	})
 
 	t.Run("comment_too_long", func(t *testing.T) {
 		c := caseAt(t, casework.Delivered)
-		_, _, err := casework.Rate(c, actor(enterprise), 4, strings.Repeat("好", 501), "enterprise", monday)
+		_, _, err := casework.Rate(c, actor(enterprise), 4, strings.Repeat("好", 501), "enterprise", 0, monday)
 		wantField(t, err, "comment")
 		if c.Rating != nil {
 			t.Error("refused rating was stored")
@@ -156,7 +159,7 @@ func TestStageOf(t *testing.T) {
 		casework.Suspended: casework.StageTracking, casework.Closing: casework.StageTracking,
 		casework.Completed: casework.StageDelivery, casework.Delivering: casework.StageDelivery,
 		casework.Delivered: casework.StageEvaluation, casework.Terminated: casework.StageEvaluation,
-		casework.Archived: casework.StageArchive,
+		casework.Archiving: casework.StageArchive, casework.Archived: casework.StageArchive,
 	}
 	if len(want) != len(casework.Statuses) {
 		t.Errorf("SPEC maps %d statuses, casework.Statuses has %d", len(want), len(casework.Statuses))

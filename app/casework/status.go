@@ -19,6 +19,7 @@ const (
 	Terminated    Status = "terminated"
 	Delivering    Status = "delivering"
 	Delivered     Status = "delivered"
+	Archiving     Status = "archiving" // submitted for archiving (提交), waiting for 归档
 	Archived      Status = "archived"
 )
 
@@ -26,7 +27,7 @@ const (
 var Statuses = []Status{
 	Submitted, NeedsInfo, Reviewing, MeetingReview, Rejected, Withdrawn,
 	Assigned, InService, Suspended, Closing, Completed, Terminated,
-	Delivering, Delivered, Archived,
+	Delivering, Delivered, Archiving, Archived,
 }
 
 var statusLabels = map[Status]string{
@@ -44,6 +45,7 @@ var statusLabels = map[Status]string{
 	Terminated:    "已终止",
 	Delivering:    "送达中",
 	Delivered:     "已送达",
+	Archiving:     "待归档",
 	Archived:      "已归档",
 }
 
@@ -79,7 +81,7 @@ var stageOf = map[Status]Stage{
 	Assigned: StageTracking, InService: StageTracking, Suspended: StageTracking, Closing: StageTracking,
 	Completed: StageDelivery, Delivering: StageDelivery,
 	Delivered: StageEvaluation, Terminated: StageEvaluation,
-	Archived: StageArchive,
+	Archiving: StageArchive, Archived: StageArchive,
 }
 
 var stageLabels = map[Stage]string{
@@ -93,10 +95,10 @@ func StageOf(s Status) Stage { return stageOf[s] }
 // Label is the Chinese name of the stage.
 func (s Stage) Label() string { return stageLabels[s] }
 
-// clockRunning reports whether the deadline clock runs in status s: from
+// ClockRunning reports whether the deadline clock runs in status s: from
 // acceptance until the head signs off, except while suspended and while the
 // enterprise supplements materials (补正期间不计入承诺时限).
-func clockRunning(s Status) bool {
+func ClockRunning(s Status) bool {
 	switch s {
 	case Reviewing, MeetingReview, Assigned, InService, Closing:
 		return true
@@ -104,14 +106,59 @@ func clockRunning(s Status) bool {
 	return false
 }
 
-// Rateable reports whether a case in status s may be rated.
-func Rateable(s Status) bool { return s == Delivered || s == Terminated || s == Archived }
+// Served reports whether the center served the case to its end: the head
+// signed off a closure (办结, 终止 or 其他). Rejected and withdrawn cases were
+// not served, whatever happened to them afterwards.
+func (c *Case) Served() bool { return c.Registration.Closure.SignedAt != nil }
+
+// Rateable reports whether the case may be rated now: served, and delivered
+// (办结) or terminated (终止/其他, also during the return of materials),
+// also once submitted for archiving or archived.
+func (c *Case) Rateable() bool {
+	if !c.Served() {
+		return false
+	}
+	switch c.Status {
+	case Delivered, Archiving, Archived:
+		return true
+	case Terminated, Delivering:
+		return c.Registration.Closure.Result != "completed"
+	}
+	return false
+}
 
 // Open reports whether the case is still being worked on (not finished).
 func Open(s Status) bool {
 	switch s {
-	case Rejected, Withdrawn, Completed, Terminated, Delivering, Delivered, Archived:
+	case Rejected, Withdrawn, Completed, Terminated, Delivering, Delivered, Archiving, Archived:
 		return false
 	}
 	return true
+}
+
+// Holding reports whether the specialist is working on the case (跟踪服务).
+func Holding(s Status) bool {
+	return StageOf(s) == StageTracking
+}
+
+// AwaitingArchive reports whether a case nobody was assigned to is waiting
+// for (or went through) archiving: the pool every specialist sees.
+func AwaitingArchive(s Status) bool {
+	switch s {
+	case Rejected, Withdrawn, Archiving, Archived:
+		return true
+	}
+	return false
+}
+
+// StatusNames lists, in workflow order, the names of the statuses for
+// which keep is true: the status lists storage puts into SQL.
+func StatusNames(keep func(Status) bool) []string {
+	var out []string
+	for _, s := range Statuses {
+		if keep(s) {
+			out = append(out, string(s))
+		}
+	}
+	return out
 }

@@ -44,7 +44,9 @@ var spec = []specRow{
 		[]string{"note", "attachments"}, nil, true},
 	{casework.ActionReject, sts{casework.Submitted, casework.Reviewing, casework.NeedsInfo}, sts{casework.Rejected}, []casework.Role{clerk, head},
 		[]string{"reason*"}, nil, true},
-	{casework.ActionWithdraw, sts{casework.Submitted, casework.NeedsInfo, casework.Reviewing}, sts{casework.Withdrawn}, []casework.Role{enterprise},
+	// issue 12 (6): withdraw from every open stage, after assignment too.
+	{casework.ActionWithdraw, sts{casework.Submitted, casework.NeedsInfo, casework.Reviewing, casework.MeetingReview,
+		casework.Assigned, casework.InService, casework.Suspended, casework.Closing}, sts{casework.Withdrawn}, []casework.Role{enterprise},
 		[]string{"reason"}, nil, true},
 	{casework.ActionPassReview, sts{casework.Reviewing}, sts{casework.MeetingReview}, []casework.Role{clerk},
 		[]string{"content*", "materials*", "opinion"}, nil, false},
@@ -65,20 +67,28 @@ var spec = []specRow{
 		[]string{"reason*"}, nil, true},
 	{casework.ActionExtend, sts{casework.InService, casework.Suspended}, nil, []casework.Role{head},
 		[]string{"days*", "reason*"}, nil, true},
-	{casework.ActionReassign, sts{casework.Assigned, casework.InService}, nil, []casework.Role{head},
+	// issue 12 (1): reassign from every status after assignment that is not final.
+	{casework.ActionReassign, sts{casework.Assigned, casework.InService, casework.Suspended, casework.Closing,
+		casework.Completed, casework.Terminated, casework.Withdrawn, casework.Delivering, casework.Delivered, casework.Archiving},
+		nil, []casework.Role{head},
 		[]string{"specialist_id*", "reason*"}, nil, true},
 	{casework.ActionProposeClose, sts{casework.InService}, sts{casework.Closing}, []casework.Role{specialist},
-		[]string{"result*", "explanation*"}, map[string][]string{"result": {"completed", "terminated"}}, false},
+		[]string{"result*", "explanation*"}, map[string][]string{"result": {"completed", "terminated", "other"}}, false}, // issue 12 (7): 其他
 	{casework.ActionSignOff, sts{casework.Closing}, sts{casework.Completed, casework.Terminated}, []casework.Role{head},
 		[]string{"opinion*"}, nil, true},
 	{casework.ActionReopen, sts{casework.Closing}, sts{casework.InService}, []casework.Role{head},
 		[]string{"reason*"}, nil, false},
-	{casework.ActionDeliver, sts{casework.Completed}, sts{casework.Delivering, casework.Delivered}, []casework.Role{specialist},
+	// issue 12 (2, 6): deliver also returns the materials after termination or withdrawal.
+	{casework.ActionDeliver, sts{casework.Completed, casework.Terminated, casework.Withdrawn}, sts{casework.Delivering, casework.Delivered}, []casework.Role{specialist},
 		[]string{"method*", "tracking_no", "signed_by"}, map[string][]string{"method": {"mail", "in_person"}}, true},
+	// issue 12 (4): a specialist recording receipt gives the tracking proof.
 	{casework.ActionConfirmReceipt, sts{casework.Delivering}, sts{casework.Delivered}, []casework.Role{enterprise, specialist},
-		nil, nil, true},
-	{casework.ActionArchive, sts{casework.Delivered, casework.Terminated, casework.Rejected, casework.Withdrawn}, sts{casework.Archived},
-		[]casework.Role{specialist}, []string{"materials*", "archived_by"}, nil, true},
+		[]string{"proof", "attachment_id"}, nil, true},
+	// issue 12 (7): 提交 by the specialist, then 归档 by a clerk or the head.
+	{casework.ActionSubmitArchive, sts{casework.Delivered, casework.Terminated, casework.Rejected, casework.Withdrawn}, sts{casework.Archiving},
+		[]casework.Role{specialist}, []string{"materials*"}, nil, true},
+	{casework.ActionArchive, sts{casework.Archiving}, sts{casework.Archived},
+		[]casework.Role{clerk, head}, []string{"materials", "archived_by"}, nil, true},
 }
 
 func specFor(t testing.TB, a casework.Action) specRow {
@@ -209,7 +219,8 @@ func TestTableInvariants(t *testing.T) {
 
 func TestAvailable(t *testing.T) {
 	for _, s := range casework.Statuses {
-		c := &casework.Case{Status: s}
+		// An assigned case holding no materials: no guard refuses.
+		c := &casework.Case{Status: s, SpecialistID: 7}
 		for _, role := range allRoles {
 			var want []casework.Action
 			for _, sr := range spec {
@@ -236,7 +247,7 @@ func TestStatusesAndRolesHaveLabels(t *testing.T) {
 		}
 		labels[l] = s
 	}
-	if got, want := len(casework.Statuses), 15; got != want {
+	if got, want := len(casework.Statuses), 16; got != want { // issue 12 (7): archiving
 		t.Errorf("%d statuses, want %d (SPEC §3)", got, want)
 	}
 	for _, r := range allRoles {

@@ -16,6 +16,7 @@ import (
 	"sunshine/app/cases"
 	"sunshine/app/casework"
 	"sunshine/app/errs"
+	"sunshine/app/idem"
 )
 
 // Record is one stored consultation.
@@ -39,7 +40,11 @@ type Filter struct {
 type Store interface {
 	// CreateConsultation stores r with its audit record in one transaction
 	// and sets r.ID.
-	CreateConsultation(ctx context.Context, r *Record, a *audit.Record) error
+	// With a key, the key is claimed in the same transaction
+	// (idem.ErrTaken when another request claimed it).
+	CreateConsultation(ctx context.Context, r *Record, a *audit.Record, key *idem.Key) error
+	// IdempotencyKey finds a claimed key (idem.Store).
+	IdempotencyKey(ctx context.Context, scope, owner, hash string) (fingerprint string, id int64, found bool, err error)
 	// ConsultationByID returns one record. Returns not_found.
 	ConsultationByID(ctx context.Context, id int64) (*Record, error)
 	// ListConsultations returns at most f.Limit records, newest first.

@@ -8,12 +8,47 @@ import (
 	"sunshine/app/cases"
 	"sunshine/app/casework"
 	"sunshine/app/errs"
+	"sunshine/app/idem"
 )
 
 // Create records a consultation. With a case id the viewer must be able to
 // see that case (else not_found), and the case's 咨询 section shows the
 // record. Errors: forbidden, unprocessable, not_found.
 func (s *Service) Create(ctx context.Context, v cases.Viewer, in Input) (*Record, error) {
+	r, _, err := s.CreateOnce(ctx, v, in, nil)
+	return r, err
+}
+
+// CreateOnce is Create with an Idempotency-Key (nil: none): a replay of the
+// same input returns the first record (replayed true); the same key with
+// another input is refused (unprocessable).
+func (s *Service) CreateOnce(ctx context.Context, v cases.Viewer, in Input, key *idem.Key) (*Record, bool, error) {
+	if !mayUse(v.Role) {
+		s.audit(ctx, v, 0, audit.Denied, "role")
+		return nil, false, forbidden()
+	}
+	if key != nil {
+		k := *key
+		k.Scope, k.Fingerprint = idem.ScopeConsultation, idem.Fingerprint(in)
+		key = &k
+	}
+	var created *Record
+	id, replayed, err := idem.Do(ctx, s.store, key, func() (int64, error) {
+		r, err := s.create(ctx, v, in, key)
+		if err != nil {
+			return 0, err
+		}
+		created = r
+		return r.ID, nil
+	})
+	if err != nil || !replayed {
+		return created, false, err
+	}
+	r, err := s.store.ConsultationByID(ctx, id)
+	return r, true, err
+}
+
+func (s *Service) create(ctx context.Context, v cases.Viewer, in Input, key *idem.Key) (*Record, error) {
 	if !mayUse(v.Role) {
 		s.audit(ctx, v, 0, audit.Denied, "role")
 		return nil, forbidden()
@@ -40,7 +75,7 @@ func (s *Service) Create(ctx context.Context, v cases.Viewer, in Input) (*Record
 	if in.CaseID != 0 {
 		a.Detail = "case " + strconv.FormatInt(in.CaseID, 10)
 	}
-	if err := s.store.CreateConsultation(ctx, r, a); err != nil {
+	if err := s.store.CreateConsultation(ctx, r, a, key); err != nil {
 		return nil, err
 	}
 	return r, nil

@@ -10,12 +10,17 @@ import (
 	"sunshine/app/casework"
 	"sunshine/app/consult"
 	"sunshine/app/errs"
+	"sunshine/app/idem"
 )
 
 // brokenStore fails like a database that does not answer.
 type brokenStore struct{}
 
-func (brokenStore) CreateConsultation(context.Context, *consult.Record, *audit.Record) error {
+func (brokenStore) IdempotencyKey(context.Context, string, string, string) (string, int64, bool, error) {
+	return "", 0, false, errors.New("dial tcp: connection refused")
+}
+
+func (brokenStore) CreateConsultation(context.Context, *consult.Record, *audit.Record, *idem.Key) error {
 	return errs.Wrap(errs.Internal, "", errors.New("dial tcp: connection refused"))
 }
 func (brokenStore) ConsultationByID(context.Context, int64) (*consult.Record, error) {

@@ -13,6 +13,7 @@ import (
 	"sunshine/app/audit"
 	"sunshine/app/cases"
 	"sunshine/app/casework"
+	"sunshine/app/idem"
 )
 
 // Status is where a matter stands.
@@ -85,7 +86,11 @@ type Store interface {
 	// InsertMatter stores m with its timeline event and audit record in one
 	// transaction and sets the ids. The audit record's ObjectID is set to
 	// the new id when empty.
-	InsertMatter(ctx context.Context, m *Matter, ev *casework.Event, rec *audit.Record) error
+	// With a key, the key is claimed in the same transaction
+	// (idem.ErrTaken when another request claimed it).
+	InsertMatter(ctx context.Context, m *Matter, ev *casework.Event, rec *audit.Record, key *idem.Key) error
+	// IdempotencyKey finds a claimed key (idem.Store).
+	IdempotencyKey(ctx context.Context, scope, owner, hash string) (fingerprint string, id int64, found bool, err error)
 	// Matter returns a matter with its progress. Returns not_found.
 	Matter(ctx context.Context, id int64) (*Matter, error)
 	// MattersOfCase lists a case's matters with their progress, oldest

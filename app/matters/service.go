@@ -12,6 +12,7 @@ import (
 	"sunshine/app/cases"
 	"sunshine/app/casework"
 	"sunshine/app/errs"
+	"sunshine/app/idem"
 )
 
 // Service runs the matter use cases.
@@ -52,6 +53,40 @@ type Report struct {
 // assigned to. Errors: forbidden (role), not_found (case not visible),
 // conflict (case finished), unprocessable (fields, unknown department).
 func (s *Service) Add(ctx context.Context, v cases.Viewer, caseID int64, in NewMatter) (*Matter, error) {
+	m, _, err := s.AddOnce(ctx, v, caseID, in, nil)
+	return m, err
+}
+
+// AddOnce is Add with an Idempotency-Key (nil: none): a replay of the same
+// matter returns the first one (replayed true); the same key with another
+// matter is refused (unprocessable).
+func (s *Service) AddOnce(ctx context.Context, v cases.Viewer, caseID int64, in NewMatter, key *idem.Key) (*Matter, bool, error) {
+	if key != nil {
+		k := *key
+		k.Scope = idem.ScopeMatter
+		k.Fingerprint = idem.Fingerprint(struct {
+			C int64
+			M NewMatter
+		}{caseID, in})
+		key = &k
+	}
+	var created *Matter
+	id, replayed, err := idem.Do(ctx, s.store, key, func() (int64, error) {
+		m, err := s.add(ctx, v, caseID, in, key)
+		if err != nil {
+			return 0, err
+		}
+		created = m
+		return m.ID, nil
+	})
+	if err != nil || !replayed {
+		return created, false, err
+	}
+	m, err := s.store.Matter(ctx, id)
+	return m, true, err
+}
+
+func (s *Service) add(ctx context.Context, v cases.Viewer, caseID int64, in NewMatter, key *idem.Key) (*Matter, error) {
 	if v.Role != casework.RoleHead && v.Role != casework.RoleSpecialist {
 		return nil, s.deny(ctx, v, "matter.add", "case:"+strconv.FormatInt(caseID, 10), "只有中心负责人或负责该案件的帮办代办专员可以添加事项")
 	}
@@ -88,7 +123,7 @@ func (s *Service) Add(ctx context.Context, v cases.Viewer, caseID int64, in NewM
 		Name: in.Name, Deadline: in.Deadline, Status: Pending, CreatedBy: v.ID, CreatedAt: now, UpdatedAt: now}
 	ev := s.event(c, v, ActionAdd, map[string]any{"department": m.Department, "name": m.Name, "deadline": m.Deadline})
 	rec := s.record(ctx, v, "matter.add", "", audit.OK, "case="+strconv.FormatInt(c.ID, 10)+" department="+m.Department)
-	if err := s.store.InsertMatter(ctx, m, ev, rec); err != nil {
+	if err := s.store.InsertMatter(ctx, m, ev, rec, key); err != nil {
 		return nil, err
 	}
 	return m, nil

@@ -27,6 +27,9 @@ type WeChat interface {
 type CaseService interface {
 	// Submit creates a case. Errors: unprocessable, forbidden.
 	Submit(ctx context.Context, v cases.Viewer, in cases.SubmitInput) (*casework.Case, error)
+	// SubmitOnce is Submit honouring in.Key (Idempotency-Key): a replay
+	// returns the first case with replayed true.
+	SubmitOnce(ctx context.Context, v cases.Viewer, in cases.SubmitInput) (*casework.Case, bool, error)
 	// CanSee returns a case the viewer may see. Errors: not_found, forbidden.
 	CanSee(ctx context.Context, v cases.Viewer, id int64) (*casework.Case, error)
 }

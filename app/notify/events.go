@@ -16,6 +16,10 @@ const (
 	EventStageChanged = "stage_changed" // the enterprise-facing stage moved
 	EventDelivered    = "delivered"     // 办结送达通知 (delivering by mail, delivered in person)
 	EventRatingInvite = "rating_invite" // 事后评价 invitation after delivery or termination
+	// EventDeadlineChanged: extension, suspension or resumption, with the
+	// reason and the new deadline.
+	EventDeadlineChanged = "deadline_changed"
+	EventTerminated      = "terminated" // 终止/其他 signed off, with the reason
 
 	// To the enterprise user, about their membership (members.Notice*).
 	EventClaimApproved = "claim_approved" // a clerk verified the claimant
@@ -31,6 +35,12 @@ const (
 	EventOverdue      = "overdue"      // past the deadline (each working day)
 	EventLowRating    = "low_rating"   // score ≤ 2: the head follows up
 	EventMatterDue    = "matter_due"   // a department matter is due (liaisons)
+	// EventWithdrawn: the enterprise withdrew an assigned case (specialist, head).
+	EventWithdrawn  = "withdrawn"
+	EventReassigned = "reassigned" // the case moved to another specialist (the previous one)
+	// EventDeliveryUnconfirmed: a mailed delivery unconfirmed after the
+	// configured working days (specialist).
+	EventDeliveryUnconfirmed = "delivery_unconfirmed"
 
 	// To the hotline system.
 	EventHotlineClosed = "hotline_closed" // result callback of a closed hotline case

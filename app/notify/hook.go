@@ -32,66 +32,40 @@ func (s *Service) Hook(ctx context.Context, tx cases.Tx, c *casework.Case, ev *c
 	return nil
 }
 
-// plan decides who hears of an event (SPEC §4). Enterprise notices go to
-// the submitter and the verified members of the enterprise.
+// plan decides who hears of an event (SPEC §4) from the rules table:
+// enterprise notices go to the submitter and the verified members of the
+// enterprise, staff notices to the audiences of the rule.
 func (s *Service) plan(ctx context.Context, c *casework.Case, ev *casework.Event) ([]cases.Notification, error) {
 	var ent []note
-	var staff []struct {
+	type staffNote struct {
 		ids []int64
 		n   note
 	}
-	toStaff := func(n note, ids ...int64) {
-		staff = append(staff, struct {
-			ids []int64
-			n   note
-		}{ids, n})
-	}
-	stageMoved := casework.StageOf(ev.FromStatus) != casework.StageOf(ev.Status) && ev.FromStatus != ""
-	switch ev.Action {
-	case casework.ActionAccept:
-		ent = append(ent, msgAccepted(c))
-	case casework.ActionRequestInfo:
-		ent = append(ent, msgNeedsInfo(c, ev))
-	case casework.ActionReject:
-		ent = append(ent, msgRejected(c, ev))
-	case casework.ActionAssign, casework.ActionReassign:
-		ent = append(ent, msgAssigned(c))
-		toStaff(msgNewCase(c), c.SpecialistID)
-	case casework.ActionSupplement:
-		to := c.SpecialistID
-		if to == 0 { // still at intake: the clerk who asked for the materials
-			var err error
-			if to, err = s.d.Store.LastActorOf(ctx, c.ID, casework.ActionRequestInfo); err != nil {
-				return nil, err
+	var staff []staffNote
+	matched := false
+	for _, r := range rules {
+		if r.action != ev.Action || (r.when != nil && !r.when(c, ev)) {
+			continue
+		}
+		matched = true
+		for _, m := range r.enterprise {
+			n := m.msg(c, ev)
+			if m.delay {
+				n.notBefore = ev.At.Add(RatingInviteDelay)
 			}
+			ent = append(ent, n)
 		}
-		toStaff(msgSupplemented(c, ev), to)
-	case casework.ActionDeliver:
-		ent = append(ent, msgDelivered(c))
-		if ev.Status == casework.Delivered {
-			inv := msgRatingInvite(c)
-			inv.notBefore = ev.At.Add(RatingInviteDelay)
-			ent = append(ent, inv)
-		}
-	case casework.ActionConfirmReceipt:
-		ent = append(ent, msgRatingInvite(c))
-	case casework.ActionRate:
-		if c.Rating != nil && c.Rating.Score <= 2 {
-			heads, err := s.d.Store.StaffWithRole(ctx, casework.RoleHead, "")
+		for _, m := range r.staff {
+			ids, err := m.to(ctx, s, c, ev)
 			if err != nil {
 				return nil, err
 			}
-			toStaff(msgLowRating(c), heads...)
+			staff = append(staff, staffNote{ids, m.msg(c, ev)})
 		}
-	default:
-		if stageMoved && ev.Action != casework.ActionWithdraw {
-			ent = append(ent, msgStage(c))
-		}
-		if ev.Action == casework.ActionSignOff && ev.Status == casework.Terminated {
-			inv := msgRatingInvite(c)
-			inv.notBefore = ev.At.Add(RatingInviteDelay)
-			ent = append(ent, inv)
-		}
+	}
+	stageMoved := casework.StageOf(ev.FromStatus) != casework.StageOf(ev.Status) && ev.FromStatus != ""
+	if !matched && stageMoved {
+		ent = append(ent, msgStage(c))
 	}
 
 	var out []cases.Notification

@@ -42,19 +42,20 @@ func TestLifecycle(t *testing.T) {
 	step()
 	c = e.act(e.alice(), c, casework.ActionConfirmReceipt, nil)
 	step()
-	c, err := e.cases.Rate(e.ctx, e.alice(), c.ID, 2, "跟进不够及时")
+	c, err := e.cases.Rate(e.ctx, e.alice(), c.ID, 2, "跟进不够及时", 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	step()
-	c = e.act(e.viewer(p.specialist), c, casework.ActionArchive, map[string]any{"materials": []string{"批文复印件"}})
+	c = e.act(e.viewer(p.specialist), c, casework.ActionSubmitArchive, map[string]any{"materials": []string{"批文复印件"}})
+	c = e.act(e.viewer(p.head), c, casework.ActionArchive, map[string]any{})
 	step()
 
 	page := fmt.Sprintf("pages/case/detail?id=%d", c.ID)
 	got := e.sim.Messages("sim-openid-alice")
 	want := []struct{ template, status string }{
 		{"sim-tmpl-progress", "已受理"}, {"sim-tmpl-progress", "已交办"}, {"sim-tmpl-progress", "已办结"},
-		{"sim-tmpl-delivery", ""}, {"sim-tmpl-rating", ""}, {"sim-tmpl-progress", "已归档"},
+		{"sim-tmpl-delivery", ""}, {"sim-tmpl-rating", ""}, {"sim-tmpl-progress", "待归档"}, // issue 12 (7): the stage moves at 提交
 	}
 	if len(got) != len(want) {
 		t.Fatalf("alice got %d messages, want %d: %+v", len(got), len(want), got)

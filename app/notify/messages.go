@@ -111,10 +111,16 @@ func msgStage(c *casework.Case) note {
 
 func msgDelivered(c *casework.Case) note {
 	d := c.Registration.Delivery
-	result := casework.OptionLabel([]casework.Option{{Value: "completed", Label: "办结"}, {Value: "terminated", Label: "终止"}},
-		c.Registration.Closure.Result)
-	method := map[string]string{"mail": "邮寄送达", "in_person": "当面递交"}[d.Method]
+	result := casework.OptionLabel(casework.ResultOptions, c.Registration.Closure.Result)
+	method := casework.OptionLabel(casework.MethodOptions, d.Method)
 	body := fmt.Sprintf("您的%s已办结（办理结果：%s），审批结果（批文、证件及有关资料）送达方式：%s", ref(c), result, method)
+	if d.Returned {
+		// The return of materials after a termination or a withdrawal.
+		if result == "" {
+			result = "已撤回"
+		}
+		body = fmt.Sprintf("您的%s交接的材料已退还（%s），退还方式：%s", ref(c), result, method)
+	}
 	n := note{event: EventDelivered, title: "办结送达通知"}
 	if d.Method == "mail" {
 		body += "，邮寄单号：" + d.TrackingNo + "。收到后请在小程序中确认签收。"
@@ -125,6 +131,65 @@ func msgDelivered(c *casework.Case) note {
 	}
 	n.body = body
 	return n.with("result", result, "method", method, "tracking_no", d.TrackingNo)
+}
+
+// msgDeadlineChanged tells the enterprise of an extension, a suspension or
+// a resumption, with the reason and the new deadline.
+func msgDeadlineChanged(c *casework.Case, ev *casework.Event) note {
+	reason := str(ev.Payload, "reason")
+	var body, status string
+	switch ev.Action {
+	case casework.ActionExtend:
+		body = fmt.Sprintf("您的%s办理时限已延长%s个工作日，新的承诺办结时限：%s。延期原因：%s。", ref(c), str(ev.Payload, "days"), c.Deadline, reason)
+		status = "已延期"
+	case casework.ActionSuspend:
+		left := ""
+		if c.RemainingDays != nil {
+			left = fmt.Sprintf("（剩余%d个工作日，恢复后顺延）", *c.RemainingDays)
+		}
+		body = fmt.Sprintf("您的%s已暂停计时%s。暂停原因：%s。", ref(c), left, reason)
+		status = casework.Suspended.Label()
+	default:
+		body = fmt.Sprintf("您的%s已恢复办理，新的承诺办结时限：%s。恢复原因：%s。", ref(c), c.Deadline, reason)
+		status = "已恢复"
+	}
+	return note{event: EventDeadlineChanged, title: "办理时限变更", body: body}.with("note", reason, "status", status)
+}
+
+// msgTerminated tells the enterprise why its case was closed without a
+// result (终止 or 其他) and what the head decided.
+func msgTerminated(c *casework.Case) note {
+	cl := c.Registration.Closure
+	result := casework.OptionLabel(casework.ResultOptions, cl.Result)
+	body := fmt.Sprintf("您的%s已%s。说明：%s。中心意见：%s。", ref(c), result, cl.Explanation, cl.Opinion)
+	if len(c.Registration.Assignment.Handover) > 0 {
+		body += "您交接的材料将由帮办代办专员退还。"
+	}
+	return note{event: EventTerminated, title: "服务已" + result, body: body}.with("note", cl.Explanation, "status", result, "result", result)
+}
+
+// msgWithdrawn tells the specialist and the head that the enterprise
+// withdrew an assigned case.
+func msgWithdrawn(c *casework.Case, ev *casework.Event) note {
+	body := fmt.Sprintf("企业已撤回案件 %s（%s），撤回原因：%s。", c.Number, project(c), str(ev.Payload, "reason"))
+	if len(c.Registration.Assignment.Handover) > 0 {
+		body += "请将交接的材料退还企业（送达）后再提交归档。"
+	}
+	return note{event: EventWithdrawn, title: "企业撤回委托", body: body}
+}
+
+// msgReassignedAway tells the previous specialist that the case moved on.
+func msgReassignedAway(c *casework.Case, ev *casework.Event) note {
+	return note{event: EventReassigned, title: "案件已改派",
+		body: fmt.Sprintf("案件 %s（%s）已改派给%s，原因：%s。", c.Number, project(c), c.Specialist, str(ev.Payload, "reason"))}
+}
+
+// msgDeliveryUnconfirmed reminds the specialist of a mailed delivery that
+// nobody confirmed.
+func msgDeliveryUnconfirmed(c *casework.Case, days int) note {
+	return note{event: EventDeliveryUnconfirmed, title: "邮寄送达未确认签收",
+		body: fmt.Sprintf("案件 %s（%s）已邮寄送达 %d 个工作日（单号 %s），企业仍未确认签收。请核实快递签收情况，并在系统中登记签收及凭证。",
+			c.Number, project(c), days, c.Registration.Delivery.TrackingNo)}
 }
 
 func msgRatingInvite(c *casework.Case) note {

@@ -60,6 +60,10 @@ type Options struct {
 	ReminderHour int
 	// WakeChannel is the Redis pub/sub channel of wake-ups.
 	WakeChannel string
+	// DeliveryRemindDays is after how many working days a mailed delivery
+	// nobody confirmed reminds the specialist, and again every as many days
+	// (7; config SUNSHINE_DELIVERY_REMIND_DAYS).
+	DeliveryRemindDays int
 }
 
 func (o Options) withDefaults() Options {
@@ -83,6 +87,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.ReminderHour <= 0 || o.ReminderHour > 23 {
 		o.ReminderHour = 9
+	}
+	if o.DeliveryRemindDays <= 0 {
+		o.DeliveryRemindDays = 7
 	}
 	if o.WakeChannel == "" {
 		o.WakeChannel = "sunshine:notify:wake"

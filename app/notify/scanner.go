@@ -122,7 +122,45 @@ func (sc *Scanner) ScanOnce(ctx context.Context) (int, error) {
 			break
 		}
 	}
+	for after := int64(0); ; {
+		cs, err := s.d.Store.DeliveringCases(ctx, after, scanPage)
+		if err != nil {
+			return 0, err
+		}
+		for i := range cs {
+			c := &cs[i]
+			after = c.ID
+			if r, ok := sc.deliveryReminder(c, now, today); ok {
+				ev := &casework.Event{CaseID: c.ID, At: now}
+				item := s.address(c, ev, r.note, StaffRecipient(c.SpecialistID))
+				item.DedupKey = r.key + ":" + item.Recipient
+				items = append(items, item)
+			}
+		}
+		if len(cs) < scanPage {
+			break
+		}
+	}
 	return sc.store(ctx, items, now)
+}
+
+// deliveryReminder is the reminder of a mailed delivery nobody confirmed:
+// after DeliveryRemindDays working days, and again after each as many more
+// (issue 12 (4)), from ReminderHour.
+func (sc *Scanner) deliveryReminder(c *casework.Case, now, today time.Time) (reminder, bool) {
+	d := c.Registration.Delivery
+	if d.At == nil || c.SpecialistID == 0 || now.Before(sc.at(today)) {
+		return reminder{}, false
+	}
+	sent, _ := casework.ParseDate(casework.DateOf(*d.At))
+	days := sc.s.d.Days.WorkingDaysBetween(sent, today)
+	every := sc.s.o.DeliveryRemindDays
+	if days < every {
+		return reminder{}, false
+	}
+	round := days / every
+	key := fmt.Sprintf("%s:case:%d:%s:%d", EventDeliveryUnconfirmed, c.ID, casework.DateOf(*d.At), round)
+	return reminder{EventDeliveryUnconfirmed, key, msgDeliveryUnconfirmed(c, round*every)}, true
 }
 
 type reminder struct {

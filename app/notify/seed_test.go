@@ -7,6 +7,7 @@ import (
 
 	"sunshine/app/accounts"
 	"sunshine/app/casework"
+	"sunshine/app/casework/caseworktest"
 	"sunshine/app/storage"
 )
 
@@ -77,20 +78,12 @@ func insertMember(t *testing.T, db *storage.DB, name string, enterpriseID int64,
 	return id
 }
 
+// validForm is the shared kit's form with a long project name (templates
+// cut it) and the test enterprise's credit code.
 func validForm() casework.Form {
-	return casework.Form{
-		Enterprise: casework.EnterpriseInfo{
-			Name: "阳光科技有限公司", Address: "市高新区创业路1号", Nature: "有限责任公司",
-			Lead:    casework.Person{Name: "张三", Title: "总经理", Phone: "13800138000"},
-			Handler: casework.Person{Name: "李四", Title: "行政主管", Phone: "13900139000"},
-			Email:   "contact@example.cn", CreditCode: creditCode,
-		},
-		Project: casework.Project{
-			Name: "智能制造产业园二期标准厂房及配套研发中心建设项目", Address: "市高新区创业路2号", Code: "2026-350100-39-01-000123",
-			TotalInvestment: "12000.50", FundSources: []string{"private"}, FloorArea: "35000",
-			LandNature: []string{"transferred"}, KeyProject: "municipal",
-			PurposeScale: "厂房及配套用房", Progress: "已取得用地",
-		},
-		Entrustment: casework.Entrustment{Stages: []string{"planning"}, Matters: "施工许可证办理", ServiceType: "agency"},
-	}
+	f := caseworktest.Form()
+	f.Enterprise.CreditCode = creditCode
+	f.Project.Name = "智能制造产业园二期标准厂房及配套研发中心建设项目"
+	f.Entrustment.Stages, f.Entrustment.Matters = []string{"planning"}, "施工许可证办理"
+	return f
 }

@@ -162,6 +162,9 @@ type ReminderStore interface {
 	// DueMatters lists unfinished matters of open cases with a deadline on
 	// or before horizon, by id after afterID.
 	DueMatters(ctx context.Context, horizon string, afterID int64, limit int) ([]Matter, error)
+	// DeliveringCases lists cases delivered by mail and not yet confirmed
+	// (delivering), by id after afterID.
+	DeliveringCases(ctx context.Context, afterID int64, limit int) ([]casework.Case, error)
 	// ExistingKeys returns which of the dedup keys are stored.
 	ExistingKeys(ctx context.Context, keys []string) (map[string]bool, error)
 }

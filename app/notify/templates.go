@@ -48,6 +48,9 @@ var enterpriseEvents = map[string]struct {
 	EventClaimApproved: {progressFields, "sim-tmpl-progress", "sim-oa-progress"},
 	EventClaimRefused:  {progressFields, "sim-tmpl-progress", "sim-oa-progress"},
 	EventMemberRevoked: {progressFields, "sim-tmpl-progress", "sim-oa-progress"},
+	// issue 12: deadline changes and terminations use the progress layout.
+	EventDeadlineChanged: {progressFields, "sim-tmpl-progress", "sim-oa-progress"},
+	EventTerminated:      {progressFields, "sim-tmpl-progress", "sim-oa-progress"},
 }
 
 // Templates maps events to mini-program subscribe templates and

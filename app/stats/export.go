@@ -49,6 +49,7 @@ func (s *Service) Export(ctx context.Context, v casework.Actor, r Range) ([]byte
 		{"按时办结率", rep.OnTimeRate},
 		{"当前超期案件数", rep.OverdueNow},
 		{"评价数", rep.RatingCount},
+		{"其中纸质评价", rep.PaperRatings},
 		{"平均评分", rep.RatingAverage},
 		{"满意率（4分及以上）", rep.Satisfied},
 		{},

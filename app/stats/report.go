@@ -23,6 +23,7 @@ type Report struct {
 	OnTimeRate    float64
 	Ratings       map[int]int
 	RatingCount   int
+	PaperRatings  int // of RatingCount, entered from the paper form
 	RatingAverage float64
 	Satisfied     float64 // share of scores ≥ 4
 	OverdueNow    int     // open cases past their deadline today
@@ -81,6 +82,9 @@ func (s *Service) report(ctx context.Context, v casework.Actor, r Range) (*Repor
 		rep.OnTimeRate = round(float64(rep.OnTime) / float64(n))
 	}
 	if rep.Ratings, err = s.store.Ratings(ctx, from, to); err != nil {
+		return nil, err
+	}
+	if rep.PaperRatings, err = s.store.PaperRatings(ctx, from, to); err != nil {
 		return nil, err
 	}
 	sum, good := 0, 0

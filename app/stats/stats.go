@@ -75,6 +75,9 @@ type Store interface {
 	SignOffs(ctx context.Context, from, to time.Time) ([]SignOff, error)
 	// Ratings counts the ratings given in [from, to) by score.
 	Ratings(ctx context.Context, from, to time.Time) (map[int]int, error)
+	// PaperRatings counts the ratings given in [from, to) that a clerk
+	// entered from the paper form (included in Ratings).
+	PaperRatings(ctx context.Context, from, to time.Time) (int, error)
 	// Overdue lists open cases whose deadline is before today, oldest
 	// deadline first (then by id), after the cursor, at most limit.
 	Overdue(ctx context.Context, today string, after Cursor, limit int) ([]OverdueCase, error)

@@ -13,6 +13,7 @@ import (
 	"sunshine/app/cases"
 	"sunshine/app/casework"
 	"sunshine/app/errs"
+	"sunshine/app/idem"
 )
 
 // Cases implements cases.Store.
@@ -35,6 +36,7 @@ type caseRatingRow struct {
 	RatingComment   *string
 	RatingSource    *string
 	RatingRatedByID *int64
+	RatingAttachID  *int64
 	RatingCreatedAt *time.Time
 }
 
@@ -45,7 +47,7 @@ func (caseRatingRow) TableName() string { return "cases" }
 func (s *Cases) caseWhere(ctx context.Context, cond string, arg any) (*casework.Case, error) {
 	var row caseRatingRow
 	err := s.db.R.WithContext(ctx).Select("cases.*, ratings.score AS rating_score, ratings.comment AS rating_comment, "+
-		"ratings.source AS rating_source, ratings.rated_by_id AS rating_rated_by_id, ratings.created_at AS rating_created_at").
+		"ratings.source AS rating_source, ratings.rated_by_id AS rating_rated_by_id, ratings.attachment_id AS rating_attach_id, ratings.created_at AS rating_created_at").
 		Joins("LEFT JOIN ratings ON ratings.case_id = cases.id").Where(cond, arg).Take(&row).Error
 	if err != nil {
 		return nil, translateCase(err)
@@ -53,7 +55,7 @@ func (s *Cases) caseWhere(ctx context.Context, cond string, arg any) (*casework.
 	c := row.Case.toCase()
 	if row.RatingScore != nil {
 		c.Rating = &casework.Rating{Score: *row.RatingScore, Comment: deref(row.RatingComment),
-			Source: deref(row.RatingSource), RatedByID: deref(row.RatingRatedByID)}
+			Source: deref(row.RatingSource), RatedByID: deref(row.RatingRatedByID), AttachmentID: deref(row.RatingAttachID)}
 		if row.RatingCreatedAt != nil {
 			c.Rating.At = *row.RatingCreatedAt
 		}
@@ -103,7 +105,11 @@ func (s *Cases) CaseByHotlineOrder(ctx context.Context, orderNo string) (*casewo
 var caseNumberRe = regexp.MustCompile(`^YGDB-\d{4}-\d{6,}$`)
 
 // runningStatuses are those in which the deadline clock runs.
-var runningStatuses = []string{"reviewing", "meeting_review", "assigned", "in_service", "closing"}
+var runningStatuses = casework.StatusNames(casework.ClockRunning)
+
+// poolStatuses are those of unassigned cases every specialist sees (to
+// submit them for archiving).
+var poolStatuses = casework.StatusNames(casework.AwaitingArchive)
 
 // ListCases returns one page, newest first, keyset-paginated by id.
 func (s *Cases) ListCases(ctx context.Context, f cases.Filter) ([]casework.Case, error) {
@@ -113,8 +119,7 @@ func (s *Cases) ListCases(ctx context.Context, f cases.Filter) ([]casework.Case,
 	}
 	switch {
 	case f.SpecialistID != 0 && f.SpecialistPool:
-		q = q.Where("(specialist_id = ? OR (specialist_id = 0 AND status IN ?))", f.SpecialistID,
-			[]string{"rejected", "withdrawn", "archived"})
+		q = q.Where("(specialist_id = ? OR (specialist_id = 0 AND status IN ?))", f.SpecialistID, poolStatuses)
 	case f.SpecialistID != 0:
 		q = q.Where("specialist_id = ?", f.SpecialistID)
 	}
@@ -206,6 +211,18 @@ func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
+// IdempotencyKey reads a claimed key (see Idempotency).
+func (s *Cases) IdempotencyKey(ctx context.Context, scope, owner, hash string) (string, int64, bool, error) {
+	return s.db.Idempotency().IdempotencyKey(ctx, scope, owner, hash)
+}
+
+// AttachmentOfCase reports whether attachment id belongs to the case.
+func (s *Cases) AttachmentOfCase(ctx context.Context, caseID, id int64) (bool, error) {
+	var n int64
+	err := s.db.R.WithContext(ctx).Table("attachments").Where("id = ? AND case_id = ?", id, caseID).Count(&n).Error
+	return n > 0, translate(err, "附件")
+}
+
 // HasMatterFor reports whether a case has a matter for the department.
 func (s *Cases) HasMatterFor(ctx context.Context, caseID int64, department string) (bool, error) {
 	var n int64
@@ -293,6 +310,9 @@ func (t *caseTx) UpdateCase(c *casework.Case, prevVersion int) error {
 	return nil
 }
 
+// ClaimKey records the Idempotency-Key of the case being created.
+func (t *caseTx) ClaimKey(k *idem.Key, id int64) error { return claimKey(t.tx, k, id) }
+
 func (t *caseTx) AddEvent(e *casework.Event) error {
 	row := toEventRow(e)
 	if err := t.tx.Create(row).Error; err != nil {
@@ -304,7 +324,8 @@ func (t *caseTx) AddEvent(e *casework.Event) error {
 
 func (t *caseTx) AddRating(c *casework.Case, followUp bool) error {
 	r := c.Rating
-	row := &ratingRow{CaseID: c.ID, Score: r.Score, Comment: r.Comment, Source: r.Source, RatedByID: r.RatedByID, CreatedAt: r.At.UTC()}
+	row := &ratingRow{CaseID: c.ID, Score: r.Score, Comment: r.Comment, Source: r.Source, RatedByID: r.RatedByID,
+		AttachmentID: r.AttachmentID, CreatedAt: r.At.UTC()}
 	if err := t.tx.Create(row).Error; err != nil {
 		if errs.Is(translate(err, ""), errs.Conflict) {
 			return errs.Wrap(errs.Conflict, "该案件已评价，每个案件只能评价一次", err)

@@ -11,6 +11,7 @@ import (
 	"sunshine/app/audit"
 	"sunshine/app/casework"
 	"sunshine/app/consult"
+	"sunshine/app/idem"
 )
 
 type consultationRow struct {
@@ -46,12 +47,16 @@ func (db *DB) Consultations() *Consultations { return &Consultations{db: db} }
 
 var _ consult.Store = (*Consultations)(nil)
 
-// CreateConsultation stores a record and its audit entry in one transaction.
-func (s *Consultations) CreateConsultation(ctx context.Context, r *consult.Record, a *audit.Record) error {
+// CreateConsultation stores a record, its audit entry and its
+// Idempotency-Key (if any) in one transaction.
+func (s *Consultations) CreateConsultation(ctx context.Context, r *consult.Record, a *audit.Record, key *idem.Key) error {
 	row := &consultationRow{CaseID: r.CaseID, ConsultedAt: r.At.UTC(), Unit: r.Unit, Person: r.Person, Phone: r.Phone,
 		Project: r.Project, Record: r.Consultation.Record, Handler: r.Handler, CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt.UTC()}
 	err := s.db.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Create(row).Error; err != nil {
+			return err
+		}
+		if err := claimKey(tx, key, row.ID); err != nil {
 			return err
 		}
 		a.ObjectID = strconv.FormatInt(row.ID, 10)
@@ -113,4 +118,9 @@ func (s *Cases) Consultation(ctx context.Context, caseID int64) (*casework.Consu
 	}
 	c := rows[0].toConsultation()
 	return &c, nil
+}
+
+// IdempotencyKey reads a claimed key (see Idempotency).
+func (s *Consultations) IdempotencyKey(ctx context.Context, scope, owner, hash string) (string, int64, bool, error) {
+	return s.db.Idempotency().IdempotencyKey(ctx, scope, owner, hash)
 }

@@ -223,11 +223,12 @@ func fromPortable(v any) (any, error) {
 	return v, nil
 }
 
-// seededByMigrations are the tables a migration fills (audit_chain: the
-// chain head of an empty trail). An empty database holds their initial
-// rows; Load replaces them with the dump's. A migration that inserts rows
-// must add its table here.
-var seededByMigrations = map[string]bool{"audit_chain": true}
+// seededByMigrations are the tables a fresh database fills by itself
+// (audit_chain: the chain head of an empty trail; stats_monthly: the marker
+// of the counters' one-time backfill, written at start). An empty database
+// holds their initial rows; Load replaces them with the dump's. A migration
+// or start-up step that inserts rows must add its table here.
+var seededByMigrations = map[string]bool{"audit_chain": true, "stats_monthly": true}
 
 // ErrNotEmpty is returned by Load when the database already holds data.
 var ErrNotEmpty = errors.New("the database is not empty")

@@ -9,6 +9,7 @@ import (
 
 	"sunshine/app/audit"
 	"sunshine/app/casework"
+	"sunshine/app/idem"
 	"sunshine/app/matters"
 )
 
@@ -63,11 +64,14 @@ func (s *Matters) query(ctx context.Context) *gorm.DB {
 
 // InsertMatter stores a matter, its timeline event and its audit record in
 // one transaction.
-func (s *Matters) InsertMatter(ctx context.Context, m *matters.Matter, ev *casework.Event, rec *audit.Record) error {
+func (s *Matters) InsertMatter(ctx context.Context, m *matters.Matter, ev *casework.Event, rec *audit.Record, key *idem.Key) error {
 	row := &matterRow{CaseID: m.CaseID, Department: m.Department, Name: m.Name, Deadline: m.Deadline,
 		Status: string(m.Status), CreatedBy: m.CreatedBy, CreatedAt: m.CreatedAt.UTC(), UpdatedAt: m.UpdatedAt.UTC()}
 	err := s.db.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Omit("CaseNumber", "ProjectName").Create(row).Error; err != nil {
+			return err
+		}
+		if err := claimKey(tx, key, row.ID); err != nil {
 			return err
 		}
 		id := strconv.FormatInt(row.ID, 10)
@@ -207,4 +211,9 @@ func (s *Matters) KnownDepartment(ctx context.Context, name string) (bool, error
 	err = s.db.R.WithContext(ctx).Table("staff_users").
 		Where("role = ? AND department = ? AND disabled = ?", "liaison", name, false).Count(&n).Error
 	return n > 0, translate(err, "部门")
+}
+
+// IdempotencyKey reads a claimed key (see Idempotency).
+func (s *Matters) IdempotencyKey(ctx context.Context, scope, owner, hash string) (string, int64, bool, error) {
+	return s.db.Idempotency().IdempotencyKey(ctx, scope, owner, hash)
 }

@@ -60,10 +60,13 @@ func (db *DB) Migrate(ctx context.Context) error {
 	err := run(func(conn *gorm.DB) error {
 		if db.Dialect == MySQL {
 			var got int
-			if err := conn.Raw("SELECT GET_LOCK('sunshine_migrate', 60)").Scan(&got).Error; err != nil || got != 1 {
+			// The lock is named after the database: MySQL's named locks are
+			// server-wide, and instances of different databases on one
+			// server (tests, staging) need not wait for each other.
+			if err := conn.Raw("SELECT GET_LOCK(CONCAT('sunshine_migrate:', DATABASE()), 60)").Scan(&got).Error; err != nil || got != 1 {
 				return fmt.Errorf("migration lock not acquired: %v", err)
 			}
-			defer conn.Exec("SELECT RELEASE_LOCK('sunshine_migrate')")
+			defer conn.Exec("SELECT RELEASE_LOCK(CONCAT('sunshine_migrate:', DATABASE()))")
 		}
 		if err := conn.Exec(db.Dialect.render(`CREATE TABLE IF NOT EXISTS schema_migrations (
 			version INT NOT NULL PRIMARY KEY, name VARCHAR(100) NOT NULL, applied_at {ts} NOT NULL){opts}`)).Error; err != nil {

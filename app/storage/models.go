@@ -61,7 +61,9 @@ type ratingRow struct {
 	Comment   string
 	Source    string
 	RatedByID int64
-	CreatedAt time.Time
+	// AttachmentID is the scanned paper form of a paper rating (0 otherwise).
+	AttachmentID int64
+	CreatedAt    time.Time
 }
 
 func (ratingRow) TableName() string { return "ratings" }

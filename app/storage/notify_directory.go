@@ -107,6 +107,21 @@ func (n *Notifications) DeadlineCases(ctx context.Context, horizon string, after
 	return out, nil
 }
 
+// DeliveringCases lists cases whose mailed delivery is not confirmed.
+func (n *Notifications) DeliveringCases(ctx context.Context, afterID int64, limit int) ([]casework.Case, error) {
+	var rows []caseRow
+	err := n.db.R.WithContext(ctx).Where("status = ? AND id > ?", string(casework.Delivering), afterID).
+		Order("id").Limit(limit).Find(&rows).Error
+	if err != nil {
+		return nil, translate(err, "案件")
+	}
+	out := make([]casework.Case, len(rows))
+	for i := range rows {
+		out[i] = *rows[i].toCase()
+	}
+	return out, nil
+}
+
 // DueMatters lists unfinished matters of cases in service with a deadline
 // on or before horizon.
 func (n *Notifications) DueMatters(ctx context.Context, horizon string, afterID int64, limit int) ([]notify.Matter, error) {
@@ -116,7 +131,7 @@ func (n *Notifications) DueMatters(ctx context.Context, horizon string, afterID 
 			"m.department AS department, m.name AS name, m.deadline AS deadline").
 		Joins("JOIN cases c ON c.id = m.case_id").
 		Where("m.deadline <> '' AND m.deadline <= ? AND m.status <> ? AND m.id > ?", horizon, "done", afterID).
-		Where("c.status IN ?", []string{"assigned", "in_service", "suspended", "closing"}).
+		Where("c.status IN ?", casework.StatusNames(casework.Holding)).
 		Order("m.id").Limit(limit).Scan(&out).Error
 	return out, translate(err, "事项")
 }

@@ -19,7 +19,7 @@ func (db *DB) Stats() *Stats { return &Stats{db: db} }
 var _ stats.Store = (*Stats)(nil)
 
 // trackingStatuses are the statuses in which a specialist holds the case.
-var trackingStatuses = []string{"assigned", "in_service", "suspended", "closing"}
+var trackingStatuses = casework.StatusNames(casework.Holding)
 
 // Intake groups the cases created in [from, to).
 func (s *Stats) Intake(ctx context.Context, from, to time.Time) ([]stats.Intake, error) {
@@ -59,6 +59,14 @@ func (s *Stats) SignOffs(ctx context.Context, from, to time.Time) ([]stats.SignO
 		out[i] = stats.SignOff{At: r.At, Status: casework.Status(r.Status), Deadline: r.Deadline}
 	}
 	return out, nil
+}
+
+// PaperRatings counts the paper ratings given in [from, to).
+func (s *Stats) PaperRatings(ctx context.Context, from, to time.Time) (int, error) {
+	var n int64
+	err := s.db.R.WithContext(ctx).Table("ratings").
+		Where("created_at >= ? AND created_at < ? AND source = ?", from.UTC(), to.UTC(), "paper").Count(&n).Error
+	return int(n), translate(err, "统计")
 }
 
 // Ratings counts the ratings given in [from, to) by score.

@@ -32,6 +32,7 @@ import (
 	"sunshine/app/session"
 	"sunshine/app/stats"
 	"sunshine/app/storage"
+	"sunshine/app/supervision"
 	"sunshine/app/wechat"
 	"sunshine/config"
 )
@@ -92,6 +93,7 @@ type System struct {
 	Consult   *consult.Service
 	Followups *followup.Service
 	Admin     *admin.Service
+	Reports   *supervision.Service // 监督: enterprises' misconduct reports
 	Bulletins *bulletin.Service
 	// Templates is the admin's run-time edit of the WeChat template ids.
 	Templates *notify.TemplateAdmin
@@ -218,7 +220,7 @@ func (s *System) build(ctx context.Context, o Options) error {
 	s.Notify = notify.New(notify.Deps{Store: db.Notifications(), Days: s.Calendar, WeChat: s.WeChat.Client,
 		Redis: s.KV, Audit: db.Audit(), Log: log, Now: now}, notify.Options{Templates: s.WeChat.Templates.Clone(),
 		HotlineURL: cfg.HotlineCallbackURL, HotlineSecret: cfg.HotlineSecret,
-		WakeChannel: prefixed(o.KeyPrefix, "notify:wake")})
+		WakeChannel: prefixed(o.KeyPrefix, "notify:wake"), DeliveryRemindDays: cfg.DeliveryRemindDays})
 	s.Cases.OnEvent(s.Notify.Hook)
 	s.Cases.OnEvent(db.StatsHook) // the dashboards' monthly counters, in the same transaction
 	var err error
@@ -241,6 +243,7 @@ func (s *System) build(ctx context.Context, o Options) error {
 	s.Admin = admin.New(db.Holidays(), s.Calendar, db.Audit(), now, log).WithDepartments(db.Departments())
 	s.Bulletins = bulletin.New(db.Bulletins(), db.Audit(), now, log)
 	s.Templates = notify.NewTemplateAdmin(db.NotifyTemplates(), s.Notify.Templates(), db.Audit(), now, log)
+	s.Reports = supervision.New(db.Reports(), s.Cases, db.Audit(), now, log)
 	s.Members = members.New(members.Deps{Store: db.Members(), Sessions: s.Sessions, WeChat: s.WeChat.Client,
 		KV: s.KV, Cases: s.Cases, Urged: s.Notify, Docs: s.Files, Notices: s.Notify, Now: now, Log: log,
 		KeyPrefix: prefixed(o.KeyPrefix, "members:")})

@@ -18,7 +18,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
@@ -40,7 +39,6 @@ import (
 
 	"sunshine/app/casework"
 	"sunshine/app/kv"
-	"sunshine/app/members"
 	"sunshine/config"
 	mpapi "sunshine/miniprogram-api"
 )
@@ -207,7 +205,6 @@ func startHTTPBench(testDSN, redisURL string) (_ *httpBenchFixture, err error) {
 		return nil, fmt.Errorf("submit: %w", err)
 	}
 	f.caseID = created.ID
-	f.closers = append(f.closers, f.dropIdempotencyKeys)
 	return f, nil
 }
 
@@ -220,21 +217,8 @@ func (f *httpBenchFixture) close() {
 	f.closers = nil
 }
 
-// dropIdempotencyKeys deletes the keys BenchmarkHTTPCaseSubmit left in
-// Redis (they would otherwise live members.IdempotencyTTL): their names are
-// members.Submit's, for this run's keys.
-func (f *httpBenchFixture) dropIdempotencyKeys() {
-	n := f.keys.Load()
-	batch := make([]string, 0, 500)
-	for i := int64(1); i <= n; i++ {
-		h := sha256.Sum256([]byte(f.idemKey(i)))
-		batch = append(batch, members.DefaultKeyPrefix+"idem:"+strconv.FormatInt(f.memberID, 10)+":"+hex.EncodeToString(h[:16]))
-		if len(batch) == cap(batch) || i == n {
-			f.redis.Del(context.Background(), batch...)
-			batch = batch[:0]
-		}
-	}
-}
+// The Idempotency-Keys of BenchmarkHTTPCaseSubmit are rows of the
+// database (idempotency_keys), which close drops with the rest.
 
 func (f *httpBenchFixture) idemKey(i int64) string { return f.run + "-" + strconv.FormatInt(i, 10) }
 

@@ -153,7 +153,7 @@ func (r *demoRunner) run(sc demoScenario, f demoForm) (*casework.Case, error) {
 		}
 		v := r.viewer(who)
 		if st.action == casework.ActionRate {
-			if _, err := r.svc.Rate(r.ctx, v, c.ID, st.payload["score"].(int), st.payload["comment"].(string)); err != nil {
+			if _, err := r.svc.Rate(r.ctx, v, c.ID, st.payload["score"].(int), st.payload["comment"].(string), 0); err != nil {
 				return nil, err
 			}
 			continue

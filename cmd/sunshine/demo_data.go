@@ -109,9 +109,10 @@ var (
 	mail     = []demoStep{{day, "", casework.ActionDeliver, map[string]any{"method": "mail", "tracking_no": "SF1408826633571"}}}
 	inPerson = []demoStep{{day, "", casework.ActionDeliver, map[string]any{"method": "in_person", "signed_by": "周晓燕"}}}
 	rate     = func(score int, comment string) []demoStep {
-		return []demoStep{{day, "clerk2", casework.ActionRate, map[string]any{"score": score, "comment": comment}}}
+		return []demoStep{{day, "enterprise", casework.ActionRate, map[string]any{"score": score, "comment": comment}}}
 	}
-	archive = []demoStep{{day, "", casework.ActionArchive, map[string]any{"materials": []string{"服务申请表", "工作登记表", "批文复印件"}}}}
+	archive = []demoStep{{day, "", casework.ActionSubmitArchive, map[string]any{"materials": []string{"服务申请表", "工作登记表", "批文复印件"}}},
+		{day, "clerk1", casework.ActionArchive, map[string]any{}}}
 )
 
 var demoScenarios = []demoScenario{
@@ -142,9 +143,10 @@ var demoScenarios = []demoScenario{
 	{casework.Archived, casework.ChannelWindow, 60, steps(accept, review, assign("specialist1"), start, work, closeAs("completed"),
 		inPerson, rate(4, "办理高效"), archive)},
 	{casework.Archived, casework.ChannelComplaint, 70, steps(accept, review, assign("specialist2"), start, closeAs("terminated"),
-		rate(2, "沟通不够及时"), archive)},
+		inPerson, rate(2, "沟通不够及时"), archive)}, // the materials handed over are returned first
 	{casework.Archived, casework.ChannelHotline, 65, []demoStep{{day, "clerk1", casework.ActionReject,
-		map[string]any{"reason": "重复申请"}}, {day, "specialist1", casework.ActionArchive, map[string]any{"materials": []string{"服务申请表"}}}}},
+		map[string]any{"reason": "重复申请"}}, {day, "specialist1", casework.ActionSubmitArchive, map[string]any{"materials": []string{"服务申请表"}}},
+		{day, "head", casework.ActionArchive, map[string]any{}}}},
 	{casework.Reviewing, casework.ChannelHotline, 3, steps([]demoStep{{time.Hour, "clerk2", casework.ActionAccept,
 		map[string]any{"service_type": "assist", "scope": "coordination", "promised_days": 10}}})},
 	{casework.Assigned, casework.ChannelMiniProgram, 5, steps(accept, review, assign("specialist3"))},

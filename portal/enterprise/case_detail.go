@@ -136,7 +136,7 @@ func (h *handlers) rate(c *fiber.Ctx) error {
 	if err != nil {
 		return h.after(c, errs.FieldErrors(map[string]string{"score": "请选择满意程度"}), "")
 	}
-	_, err = h.d.Cases.Rate(c.UserContext(), m.Viewer(), id, score, strings.TrimSpace(c.FormValue("comment")))
+	_, err = h.d.Cases.Rate(c.UserContext(), m.Viewer(), id, score, strings.TrimSpace(c.FormValue("comment")), 0)
 	return h.after(c, err, "感谢您的评价")
 }
 

@@ -164,7 +164,7 @@ func actionsOf(c *casework.Case) map[string]bool {
 		can[string(a)] = true
 	}
 	can["urge"] = casework.Open(c.Status) && c.Status != casework.NeedsInfo
-	can["rating"] = casework.Rateable(c.Status) && c.Rating == nil
+	can["rating"] = c.Rateable() && c.Rating == nil
 	can["attachments"] = !c.ReadOnly()
 	return can
 }

@@ -14,7 +14,7 @@ import (
 type profileView struct {
 	Profile    *members.Profile
 	Phone      string // masked
-	Membership string // none | pending | verified
+	Membership string // none | claimant | pending | verified
 	Input      members.BindInput
 	Invitation *members.Invitation
 }
@@ -33,8 +33,11 @@ func (h *handlers) renderProfile(c *fiber.Ctx, status int, failed error, in memb
 	v := profileView{Profile: p, Phone: maskPhone(m.Phone), Membership: "none", Input: in, Invitation: inv}
 	if p.Enterprise != nil {
 		v.Membership = "pending"
-		if m.Verified {
+		switch {
+		case m.Verified:
 			v.Membership = "verified"
+		case p.Enterprise.AdminID == 0:
+			v.Membership = "claimant" // may claim the enterprise with documents (docs/identity.md)
 		}
 		if in == (members.BindInput{}) {
 			v.Input = members.BindInput{CreditCode: p.Enterprise.CreditCode, Name: p.Enterprise.Name,

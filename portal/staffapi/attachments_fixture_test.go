@@ -23,6 +23,7 @@ import (
 	"sunshine/app/cases"
 	"sunshine/app/casework"
 	"sunshine/app/errs"
+	"sunshine/app/files/filestest"
 	"sunshine/app/session"
 	"sunshine/app/storage"
 	"sunshine/app/system/systemtest"
@@ -246,3 +247,19 @@ func (e *fxEnv) count(q string, args ...any) int64 {
 func (e *fxEnv) advance(d time.Duration) { e.clk.add(d); e.login() }
 
 func fxItoa(id int64) string { return strconv.FormatInt(id, 10) }
+
+// attach uploads a scan to the case as who and returns its attachment id.
+func (e *fxEnv) attach(caseID int64, who string) int64 {
+	e.t.Helper()
+	resp, body := e.upload(caseID, who, "scan.png", filestest.PNG(), "")
+	if resp.StatusCode != 201 {
+		e.t.Fatalf("upload = %d %s", resp.StatusCode, body)
+	}
+	var out struct {
+		ID int64 `json:"id"`
+	}
+	if err := json.Unmarshal(body, &out); err != nil || out.ID == 0 {
+		e.t.Fatalf("upload answer %s: %v", body, err)
+	}
+	return out.ID
+}

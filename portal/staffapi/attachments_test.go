@@ -247,7 +247,8 @@ func TestAttachments_ArchivedCaseIsReadOnly(t *testing.T) {
 		t.Fatalf("upload = %d", resp.StatusCode)
 	}
 	c = e.act("clerk", c, casework.ActionReject, map[string]any{"reason": "不属于服务范围"})
-	c = e.act("specA", c, casework.ActionArchive, map[string]any{"materials": []string{"申请表"}})
+	c = e.act("specA", c, casework.ActionSubmitArchive, map[string]any{"materials": []string{"申请表"}})
+	c = e.act("head", c, casework.ActionArchive, map[string]any{})
 	if resp, body := e.upload(c.ID, "clerk", "b.png", filestest.PNG(), ""); resp.StatusCode != 409 {
 		t.Fatalf("upload to archived case = %d %s, want 409", resp.StatusCode, body)
 	}

@@ -99,9 +99,17 @@ func (h *handlers) addMatter(c *fiber.Ctx) error {
 	if err := web.DecodeJSON(c, &req); err != nil {
 		return err
 	}
-	m, err := h.d.Matters.Add(c.UserContext(), viewerOf(c), id, req.toNewMatter())
+	v := viewerOf(c)
+	key, err := idemKey(c, "staff:"+strconv.FormatInt(v.ID, 10))
 	if err != nil {
 		return err
+	}
+	m, replayed, err := h.d.Matters.AddOnce(c.UserContext(), v, id, req.toNewMatter(), key)
+	if err != nil {
+		return err
+	}
+	if replayed {
+		c.Set("Idempotent-Replayed", "true")
 	}
 	return c.Status(fiber.StatusCreated).JSON(toMatterJSON(m, h.d.Now()))
 }

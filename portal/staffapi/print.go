@@ -34,7 +34,12 @@ func (h *handlers) printRoutes(app *fiber.App) {
 	r := app.Group("/api/staff/v1")
 	r.Get("/cases/:id/print/registration", h.printRegistration)
 	r.Get("/cases/:id/print/application", h.printApplication)
+	r.Get("/cases/:id/print/receipt", h.printReceipt)
 }
+
+// printReceipt is GET /cases/{id}/print/receipt: the 送达回证 with its
+// signature lines, once the case has been delivered (or is being).
+func (h *handlers) printReceipt(c *fiber.Ctx) error { return h.printForm(c, "receipt") }
 
 func (h *handlers) printRegistration(c *fiber.Ctx) error { return h.printForm(c, "registration") }
 
@@ -58,9 +63,15 @@ func (h *handlers) printForm(c *fiber.Ctx, form string) error {
 	}
 	now := h.d.Now()
 	var data any
-	if form == "registration" {
+	switch form {
+	case "registration":
 		data = newRegistrationView(d, now)
-	} else {
+	case "receipt":
+		if d.Case.Registration.Delivery.At == nil {
+			return errs.Ef(errs.Conflict, "案件当前状态为「%s」，尚未送达，不能打印送达回证", d.Case.Status.Label())
+		}
+		data = newReceiptView(d, now)
+	default:
 		data = newApplicationView(d, now)
 	}
 	var buf bytes.Buffer

@@ -172,11 +172,13 @@ func (e *fxEnv) fullCase() *casework.Case {
 	c = e.act("specA", c, casework.ActionProposeClose, map[string]any{"result": "completed", "explanation": "已取得施工许可证"})
 	c = e.act("head", c, casework.ActionSignOff, map[string]any{"opinion": "同意办结"})
 	c = e.act("specA", c, casework.ActionDeliver, map[string]any{"method": "in_person", "signed_by": "李四"})
-	if _, err := e.cases.Rate(e.t.Context(), e.viewer("clerk"), c.ID, 4, "服务周到"); err != nil {
+	scan := e.attach(c.ID, "clerk")
+	if _, err := e.cases.Rate(e.t.Context(), e.viewer("clerk"), c.ID, 4, "服务周到", scan); err != nil {
 		e.t.Fatal(err)
 	}
 	c, _ = e.cases.CanSee(e.t.Context(), e.viewer("head"), c.ID)
-	return e.act("specA", c, casework.ActionArchive, map[string]any{"materials": []string{"服务申请表", "工作登记表", "施工许可证复印件"}, "archived_by": "档案员赵六"})
+	c = e.act("specA", c, casework.ActionSubmitArchive, map[string]any{"materials": []string{"服务申请表", "工作登记表", "施工许可证复印件"}})
+	return e.act("clerk", c, casework.ActionArchive, map[string]any{"archived_by": "档案员赵六"})
 }
 
 func TestPrint_FormsCarryEveryLabelOfTheSeed(t *testing.T) {
@@ -199,7 +201,9 @@ func TestPrint_FormsCarryEveryLabelOfTheSeed(t *testing.T) {
 			"材料齐全，同意提交例会", "2026-03-03 10:00", "同意代办", "申请表原件", "用地批复原件",
 			"部门层级", "协调规划许可并联审批", "同意并联办理", "2026-03-05 15:00", "已取得施工许可证", "同意办结",
 			"☑办结", "☐终止", "☐其他", "☐非常满意", "☑满意", "☐基本满意", "☐不满意", "☐非常不满意", "服务周到",
-			"施工许可证复印件", "档案员赵六", "资料归档", e.users["specA"].Name, e.users["head"].Name}},
+			"施工许可证复印件", "档案员赵六", "资料归档", e.users["specA"].Name, e.users["head"].Name,
+			// issue 12 (8): the delivery details.
+			"送达方式", "☐邮寄送达", "☑当面递交", "签收人：李四"}},
 	} {
 		t.Run(tc.form, func(t *testing.T) {
 			status, ctype, page := e.print(c.ID, tc.form, "head")
@@ -260,5 +264,37 @@ func TestPrint_Authorization(t *testing.T) {
 	}
 	if n := e.count("SELECT COUNT(*) FROM audit_records WHERE action = 'case.print'"); n != 9 {
 		t.Fatalf("print audit records = %d, want 9 (one per page served)", n)
+	}
+}
+
+// Issue 12 (8): the 送达回证 of an in-person delivery carries the
+// enterprise, the documents handed over and the signature lines; before a
+// delivery there is none to print.
+func TestPrint_Receipt(t *testing.T) {
+	e := newFxEnv(t)
+	c := e.newCase(fxForm())
+	c = e.act("clerk", c, casework.ActionAccept, map[string]any{"service_type": "agency"})
+	c = e.act("clerk", c, casework.ActionPassReview, map[string]any{"content": "材料齐全", "materials": []string{"营业执照"}})
+	c = e.act("head", c, casework.ActionAssign, map[string]any{"opinion": "同意", "specialist_id": e.users["specA"].ID})
+	if status, _, _ := e.print(c.ID, "receipt", "head"); status != 409 {
+		t.Fatalf("receipt before delivery = %d, want 409", status)
+	}
+	c = e.act("specA", c, casework.ActionStart, map[string]any{"handover": []string{"土地证原件"}})
+	c = e.act("specA", c, casework.ActionProposeClose, map[string]any{"result": "terminated", "explanation": "项目暂缓"})
+	c = e.act("head", c, casework.ActionSignOff, map[string]any{"opinion": "同意终止"})
+	e.act("specA", c, casework.ActionDeliver, map[string]any{"method": "in_person", "signed_by": "李四"})
+	status, ctype, page := e.print(c.ID, "receipt", "specA")
+	if status != 200 || !strings.HasPrefix(ctype, "text/html") {
+		t.Fatalf("receipt = %d %s", status, ctype)
+	}
+	text := pageText(page)
+	for _, want := range []string{"送达回证", c.Number, c.Form.Enterprise.Name, "土地证原件", "终止（退还材料）", "☑当面递交",
+		"受送达人签收", "签收人：李四", "日期：", "（单位盖章）", "送达人"} {
+		if !strings.Contains(text, strings.ReplaceAll(want, " ", "")) {
+			t.Errorf("the receipt lacks %q", want)
+		}
+	}
+	if status, _, _ := e.print(c.ID, "receipt", "specB"); status != 404 {
+		t.Errorf("another specialist printing the receipt = %d, want 404", status)
 	}
 }

@@ -104,9 +104,21 @@ type registrationView struct {
 	Archive      casework.ArchiveInfo
 	SubmittedAt  string
 	ArchivedAt   string
+	// 送达 (issue 12 (8)): method, tracking number or signer, confirmation.
+	Delivery    casework.Delivery
+	Methods     []box
+	Returned    bool
+	DeliveredAt string
+	ConfirmedAt string
 }
 
-var levelLabels = map[string]string{"department": "部门层级", "center": "中心层级", "city": "市级层级"}
+var levelLabels = func() map[string]string {
+	m := map[string]string{}
+	for _, o := range casework.LevelOptions {
+		m[o.Value] = o.Label
+	}
+	return m
+}()
 
 // scoreOptions are the five 评价结果 in the paper's order.
 var scoreOptions = []casework.Option{{Value: "5", Label: "非常满意"}, {Value: "4", Label: "满意"},
@@ -122,9 +134,11 @@ func newRegistrationView(d *cases.Detail, now time.Time) registrationView {
 		AssignItems: append(append([]string{}, r.Assignment.Materials...), prefixed("交接：", r.Assignment.Handover)...),
 		Specialist:  first(r.Assignment.Specialist, c.Specialist),
 		Stage:       c.Stage().Label() + "（" + c.Status.Label() + "）",
-		Closure:     r.Closure, Results: boxes([]casework.Option{{Value: "completed", Label: "办结"}, {Value: "terminated", Label: "终止"}, {Value: "other", Label: "其他"}}, r.Closure.Result),
+		Closure:     r.Closure, Results: boxes(casework.ResultOptions, r.Closure.Result),
 		ClosedAt: stamp(r.Closure.At), SignedAt: stamp(r.Closure.SignedAt),
 		Archive: r.Archive, SubmittedAt: stamp(r.Archive.SubmittedAt), ArchivedAt: stamp(r.Archive.At),
+		Delivery: r.Delivery, Methods: boxes(casework.MethodOptions, r.Delivery.Method), Returned: r.Delivery.Returned,
+		DeliveredAt: stamp(r.Delivery.At), ConfirmedAt: stamp(r.Delivery.ConfirmedAt),
 	}
 	if r.Consultation != nil {
 		v.Consult, v.ConsultAt = *r.Consultation, stamp(&r.Consultation.At)
@@ -168,6 +182,43 @@ func newRegistrationView(d *cases.Detail, now time.Time) registrationView {
 		v.RatingNote = c.Rating.Comment
 	}
 	v.Ratings = boxes(scoreOptions, score)
+	return v
+}
+
+// receiptView is the 送达回证 (guideline 八(三)): what was delivered to
+// whom, with the lines the enterprise signs when it is handed over.
+type receiptView struct {
+	printHeader
+	Enterprise  string
+	Project     string
+	Contact     string
+	Result      string
+	Returned    bool
+	Items       []string
+	Delivery    casework.Delivery
+	Methods     []box
+	DeliveredAt string
+	Specialist  string
+}
+
+func newReceiptView(d *cases.Detail, now time.Time) receiptView {
+	c, r := d.Case, d.Case.Registration
+	v := receiptView{printHeader: header(c, now), Enterprise: c.Form.Enterprise.Name, Project: c.Form.Project.Name,
+		Contact: r.Application.Contact, Result: casework.OptionLabel(casework.ResultOptions, r.Closure.Result),
+		Returned: r.Delivery.Returned, Delivery: r.Delivery, Methods: boxes(casework.MethodOptions, r.Delivery.Method),
+		DeliveredAt: stamp(r.Delivery.At), Specialist: first(r.Assignment.Specialist, c.Specialist)}
+	if r.Withdrawal != nil && r.Closure.Result == "" {
+		v.Result = "企业撤回"
+	}
+	// What goes back: the originals handed over; for a completed case the
+	// approval documents (批文、证件及有关资料).
+	v.Items = append(v.Items, r.Assignment.Handover...)
+	if !r.Delivery.Returned {
+		v.Items = append([]string{"审批结果（批文、证件及有关资料）"}, v.Items...)
+	}
+	for len(v.Items) < 4 {
+		v.Items = append(v.Items, "")
+	}
 	return v
 }
 

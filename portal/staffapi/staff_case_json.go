@@ -50,6 +50,10 @@ type caseDetailJSON struct {
 	Timeline       []eventJSON      `json:"timeline"`
 	Rating         *ratingJSON      `json:"rating"`
 	Actions        []actionJSON     `json:"actions"`
+	// AllowedActions names the actions of Actions: what the viewer may take
+	// now (the forms are in GET /actions).
+	AllowedActions []string `json:"allowed_actions"`
+	Rateable       bool     `json:"rateable"` // a rating (paper form) may be entered now
 }
 
 // registrationJSON is the 工作登记表 (sections named as in the domain).
@@ -62,6 +66,7 @@ type registrationJSON struct {
 	Closure      casework.Closure       `json:"closure"`
 	Delivery     casework.Delivery      `json:"delivery"`
 	Archive      casework.ArchiveInfo   `json:"archive"`
+	Withdrawal   *casework.Withdrawal   `json:"withdrawal"`
 }
 
 type eventJSON struct {
@@ -112,7 +117,8 @@ type optionJSON struct {
 }
 
 var kindNames = map[casework.Kind]string{casework.KText: "text", casework.KLongText: "long_text", casework.KInt: "int",
-	casework.KEnum: "enum", casework.KList: "list", casework.KTime: "time", casework.KBool: "bool", casework.KID: "id"}
+	casework.KEnum: "enum", casework.KList: "list", casework.KTime: "time", casework.KBool: "bool", casework.KID: "id",
+	casework.KAttachment: "attachment"}
 
 func toCaseSummary(c *casework.Case, now time.Time) caseSummaryJSON {
 	out := caseSummaryJSON{CaseHead: web.CaseHeadOf(c), Version: c.Version, Channel: string(c.Channel),
@@ -134,8 +140,10 @@ func toCaseDetail(d *cases.Detail, v cases.Viewer, now time.Time) caseDetailJSON
 	out := caseDetailJSON{caseSummaryJSON: toCaseSummary(c, now), View: string(d.View), Scope: c.Scope, PromisedDays: c.PromisedDays,
 		AcceptedAt: c.AcceptedAt, RemainingDays: c.RemainingDays, HotlineOrderNo: c.HotlineOrder, Form: web.FromForm(c.Form),
 		Registration: registrationJSON{Consultation: r.Consultation, Application: r.Application, Review: r.Review,
-			Assignment: r.Assignment, Coordination: r.Coordination, Closure: r.Closure, Delivery: r.Delivery, Archive: r.Archive},
-		Timeline: make([]eventJSON, len(d.Timeline)), Actions: []actionJSON{}}
+			Assignment: r.Assignment, Coordination: r.Coordination, Closure: r.Closure, Delivery: r.Delivery, Archive: r.Archive,
+			Withdrawal: r.Withdrawal},
+		Timeline: make([]eventJSON, len(d.Timeline)), Actions: []actionJSON{}, AllowedActions: []string{},
+		Rateable: c.Rateable() && c.Rating == nil}
 	if out.Registration.Coordination == nil {
 		out.Registration.Coordination = []casework.Coordinate{}
 	}
@@ -156,6 +164,7 @@ func toCaseDetail(d *cases.Detail, v cases.Viewer, now time.Time) caseDetailJSON
 		for _, a := range casework.Available(c, v.Role) {
 			t, _ := casework.Lookup(a)
 			out.Actions = append(out.Actions, toActionJSON(t))
+			out.AllowedActions = append(out.AllowedActions, string(a))
 		}
 	}
 	return out

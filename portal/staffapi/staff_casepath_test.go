@@ -3,9 +3,12 @@ package staffapi_test
 import (
 	"context"
 	"fmt"
-	"slices"
+	"strings"
 
+	"sunshine/app/audit"
 	"sunshine/app/casework"
+	"sunshine/app/casework/caseworktest"
+	"sunshine/app/files"
 )
 
 // caseJSON is the part of the case answer the tests look at.
@@ -52,27 +55,8 @@ type caseJSON struct {
 	} `json:"actions"`
 }
 
-// validForm is a complete application form as JSON.
-func validForm() map[string]any {
-	return map[string]any{
-		"enterprise": map[string]any{
-			"name": "阳光科技有限公司", "address": "市高新区创业路1号", "nature": "有限责任公司",
-			"lead":    map[string]any{"name": "张三", "title": "总经理", "phone": "13800138000"},
-			"handler": map[string]any{"name": "李四", "title": "行政主管", "phone": "13900139000"},
-			"email":   "contact@example.cn", "credit_code": "91350100M000100Y43",
-		},
-		"project": map[string]any{
-			"name": "智能制造产业园", "address": "市高新区创业路2号", "code": "2026-350100-39-01-000123",
-			"total_investment": "12000.50", "fund_sources": []string{"private"}, "floor_area": 35000,
-			"land_nature": []string{"transferred"}, "key_project": "municipal",
-			"purpose_scale": "厂房及配套用房", "progress": "已取得用地",
-		},
-		"entrustment": map[string]any{
-			"stages": []string{"planning", "construction"}, "matters": "建设工程规划许可证、施工许可证办理",
-			"service_type": "agency",
-		},
-	}
-}
+// validForm is a complete application form as JSON (the shared kit).
+func validForm() map[string]any { return caseworktest.FormJSON() }
 
 // step is one action on the way to a status, taken by a fixture user.
 type step struct {
@@ -81,67 +65,74 @@ type step struct {
 	payload map[string]any // nil: validPayload
 }
 
-var (
-	toService = []step{{"clerk", casework.ActionAccept, nil}, {"clerk", casework.ActionPassReview, nil},
-		{"head", casework.ActionAssign, nil}, {"specA", casework.ActionStart, nil}}
-	toClosing = append(slices.Clone(toService),
-		step{"specA", casework.ActionProposeClose, map[string]any{"result": "completed", "explanation": "已办结"}})
-	toCompleted  = append(slices.Clone(toClosing), step{"head", casework.ActionSignOff, nil})
-	toDelivering = append(slices.Clone(toCompleted),
-		step{"specA", casework.ActionDeliver, map[string]any{"method": "mail", "tracking_no": "SF100"}})
-	toDelivered = append(slices.Clone(toDelivering), step{"specA", casework.ActionConfirmReceipt, nil})
-)
+// userFor names the fixture user who takes an action on the kit's paths.
+var userFor = map[casework.Role]string{casework.RoleClerk: "clerk", casework.RoleHead: "head", casework.RoleSpecialist: "specA"}
 
-// pathTo says how a case reaches each status through the staff API.
-var pathTo = map[casework.Status][]step{
-	casework.Submitted:     nil,
-	casework.NeedsInfo:     {{"clerk", casework.ActionRequestInfo, nil}},
-	casework.Reviewing:     {{"clerk", casework.ActionAccept, nil}},
-	casework.MeetingReview: toService[:2],
-	casework.Rejected:      {{"clerk", casework.ActionReject, nil}},
-	casework.Assigned:      toService[:3],
-	casework.InService:     toService,
-	casework.Suspended:     append(slices.Clone(toService), step{"specA", casework.ActionSuspend, nil}),
-	casework.Closing:       toClosing,
-	casework.Completed:     toCompleted,
-	casework.Terminated: append(slices.Clone(toService),
-		step{"specA", casework.ActionProposeClose, map[string]any{"result": "terminated", "explanation": "企业放弃"}},
-		step{"head", casework.ActionSignOff, nil}),
-	casework.Delivering: toDelivering,
-	casework.Delivered:  toDelivered,
-	casework.Archived:   append(slices.Clone(toDelivered), step{"specA", casework.ActionArchive, nil}),
-}
+// pathTo says how a case reaches each status through the staff API: the
+// shared kit's paths, each step taken by the first staff role of its row
+// (the specialist records the receipt, with the tracking proof). The
+// enterprise-only withdrawal is not reachable here.
+var pathTo = func() map[casework.Status][]step {
+	out := map[casework.Status][]step{}
+	for _, s := range casework.Statuses {
+		path, _ := caseworktest.PathTo(s)
+		ok := true
+		var steps []step
+		for _, st := range path {
+			r, _ := casework.Lookup(st.Action)
+			var user string
+			for _, role := range r.Roles {
+				if u, found := userFor[role]; found {
+					user = u
+					break
+				}
+			}
+			if user == "" {
+				ok = false
+				break
+			}
+			p := st.Payload
+			if st.Action == casework.ActionConfirmReceipt {
+				p = map[string]any{"proof": "EMS 查询：企业已签收"}
+			}
+			steps = append(steps, step{user, st.Action, p})
+		}
+		if ok {
+			out[s] = steps
+		}
+	}
+	return out
+}()
 
-// validPayload fills every field of the action's row with a valid value;
-// ids name specialist A, or B when A already serves the case.
+// validPayload fills every field of the action's row with a valid value
+// (the shared kit); ids name specialist A, or B when A already serves the
+// case; flags are false (internal records).
 func (f *staffFixture) validPayload(a casework.Action, c caseJSON) map[string]any {
 	t, _ := casework.Lookup(a)
-	p := map[string]any{}
+	var current int64
+	if c.Specialist != nil {
+		current = c.Specialist.ID
+	}
+	p := caseworktest.Payload(t, current, caseworktest.IDs{SpecialistA: f.users["specA"].ID, SpecialistB: f.users["specB"].ID})
 	for _, fl := range t.Fields {
-		switch fl.Kind {
-		case casework.KText:
-			p[fl.Name] = "文本" + fl.Name
-		case casework.KLongText:
-			p[fl.Name] = "说明：" + fl.Name
-		case casework.KInt:
-			p[fl.Name] = max(fl.Min, 1)
-		case casework.KEnum:
-			p[fl.Name] = fl.Enum[0].Value
-		case casework.KList:
-			p[fl.Name] = []string{"材料一", "材料二"}
-		case casework.KTime:
-			p[fl.Name] = "2026-03-02 09:30"
-		case casework.KBool:
+		if fl.Kind == casework.KBool {
 			p[fl.Name] = false
-		case casework.KID:
-			id := f.users["specA"].ID
-			if c.Specialist != nil && c.Specialist.ID == id {
-				id = f.users["specB"].ID
-			}
-			p[fl.Name] = id
 		}
 	}
 	return p
+}
+
+// scan stores a scanned paper form as an attachment of the case and
+// returns its id.
+func (f *staffFixture) scan(caseID int64) int64 {
+	f.t.Helper()
+	m := &files.Meta{CaseID: caseID, Name: "评价表.pdf", StoredName: fmt.Sprintf("scan-%d", caseID), ContentType: "application/pdf",
+		Size: 1, SHA256: strings.Repeat("0", 64), UploaderRole: casework.RoleClerk, UploaderID: f.users["clerk"].ID, CreatedAt: f.clk.now()}
+	if err := f.db.Attachments().InsertAttachment(context.Background(), m,
+		&audit.Record{At: f.clk.now(), ActorRole: "clerk", Action: "attachment.upload", ObjectType: "attachment", Result: audit.OK}); err != nil {
+		f.t.Fatal(err)
+	}
+	return m.ID
 }
 
 // submit types in a window case as the clerk.

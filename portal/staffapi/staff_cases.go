@@ -28,6 +28,8 @@ type createCaseRequest struct {
 type ratingRequest struct {
 	Score   *int   `json:"score"`
 	Comment string `json:"comment"`
+	// AttachmentID is the scanned paper form, an attachment of the case.
+	AttachmentID int64 `json:"attachment_id"`
 }
 
 // listCases is GET /cases?q=&status=a,b&stage=&channel=&service_type=
@@ -193,9 +195,17 @@ func (h *handlers) createCase(c *fiber.Ctx) error {
 		return errs.FieldErrors(map[string]string{"channel": "受理渠道只能是 window（阳光代办专窗）、complaint（办不成事反映窗口）或 hotline（2135热线）"})
 	}
 	v := viewerOf(c)
-	created, err := h.d.Cases.Submit(c.UserContext(), v, cases.SubmitInput{Form: req.Form.ToForm(), Channel: ch, Mode: casework.FormIntake})
+	key, err := idemKey(c, "staff:"+strconv.FormatInt(v.ID, 10))
 	if err != nil {
 		return err
+	}
+	created, replayed, err := h.d.Cases.SubmitOnce(c.UserContext(), v, cases.SubmitInput{Form: req.Form.ToForm(), Channel: ch,
+		Mode: casework.FormIntake, Key: key})
+	if err != nil {
+		return err
+	}
+	if replayed {
+		c.Set("Idempotent-Replayed", "true")
 	}
 	return h.respondCase(c.Status(fiber.StatusCreated), v, created)
 }
@@ -294,7 +304,7 @@ func (h *handlers) rateCase(c *fiber.Ctx) error {
 		return errs.FieldErrors(map[string]string{"score": "请选择评价结果（1到5分）"})
 	}
 	v := viewerOf(c)
-	updated, err := h.d.Cases.Rate(c.UserContext(), v, id, *req.Score, req.Comment)
+	updated, err := h.d.Cases.Rate(c.UserContext(), v, id, *req.Score, req.Comment, req.AttachmentID)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package staffapi
 
 import (
+	"strconv"
 	"strings"
 	"time"
 
@@ -76,9 +77,17 @@ func (h *handlers) createConsultation(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	r, err := h.d.Consult.Create(c.UserContext(), viewerOf(c), in)
+	v := viewerOf(c)
+	key, err := idemKey(c, "staff:"+strconv.FormatInt(v.ID, 10))
 	if err != nil {
 		return err
+	}
+	r, replayed, err := h.d.Consult.CreateOnce(c.UserContext(), v, in, key)
+	if err != nil {
+		return err
+	}
+	if replayed {
+		c.Set("Idempotent-Replayed", "true")
 	}
 	return c.Status(fiber.StatusCreated).JSON(toConsultationJSON(*r, false))
 }

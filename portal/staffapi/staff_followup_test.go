@@ -17,15 +17,22 @@ func TestPaperRatingAndFollowUp(t *testing.T) {
 		t.Errorf("missing score: %+v", e)
 	}
 	f.fail("POST", casePath(c.ID, "/rating"), clerk, map[string]any{"score": 9}, 422)
+	// issue 12 (5): a paper rating needs the scanned form, an attachment of this case.
+	e = f.fail("POST", casePath(c.ID, "/rating"), clerk, map[string]any{"score": 2}, 422)
+	if e.Error.Fields["attachment_id"] == "" {
+		t.Errorf("paper rating without its scan: %+v", e)
+	}
+	other := f.caseAt(casework.Delivered)
+	f.fail("POST", casePath(c.ID, "/rating"), clerk, map[string]any{"score": 2, "attachment_id": f.scan(other.ID)}, 422)
 	var rated caseJSON
-	f.call("POST", casePath(c.ID, "/rating"), clerk, map[string]any{"score": 2, "comment": "办理较慢"}, 200, &rated)
+	f.call("POST", casePath(c.ID, "/rating"), clerk, map[string]any{"score": 2, "comment": "办理较慢", "attachment_id": f.scan(c.ID)}, 200, &rated)
 	if rated.Rating == nil || rated.Rating.Score != 2 || rated.Rating.Source != "paper" {
 		t.Fatalf("rating = %+v", rated.Rating)
 	}
-	f.fail("POST", casePath(c.ID, "/rating"), clerk, map[string]any{"score": 5}, 409)
+	f.fail("POST", casePath(c.ID, "/rating"), clerk, map[string]any{"score": 5, "attachment_id": f.scan(c.ID)}, 409)
 	// Rating a case still in service is a conflict.
 	open := f.caseAt(casework.InService)
-	f.fail("POST", casePath(open.ID, "/rating"), clerk, map[string]any{"score": 5}, 409)
+	f.fail("POST", casePath(open.ID, "/rating"), clerk, map[string]any{"score": 5, "attachment_id": f.scan(open.ID)}, 409)
 
 	type task struct {
 		ID         int64  `json:"id"`

@@ -32,7 +32,7 @@ func TestLogsHoldNoSecrets(t *testing.T) {
 	f.call("POST", userPath(created.ID, "/disable"), admin, nil, 200, nil)
 
 	c := f.caseAt(casework.Delivered)
-	f.call("POST", casePath(c.ID, "/rating"), f.token("clerk"), map[string]any{"score": 1, "comment": "不满意"}, 200, nil)
+	f.call("POST", casePath(c.ID, "/rating"), f.token("clerk"), map[string]any{"score": 1, "comment": "不满意", "attachment_id": f.scan(c.ID)}, 200, nil)
 	f.call("POST", "/api/staff/v1/consultations", f.token("clerk"), map[string]any{"unit": "某公司", "record": "咨询",
 		"phone": "13655556666", "case_id": c.ID}, 201, nil)
 	f.fail("POST", casePath(c.ID, "/actions/accept"), f.token("clerk"), map[string]any{"version": 1, "service_type": "assist"}, 409)

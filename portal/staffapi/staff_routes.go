@@ -31,7 +31,7 @@ func (h *handlers) staffRoutes(app *fiber.App) {
 	api.Get("/users", h.listUsers)
 	api.Post("/users", h.createUser)
 	api.Get("/users/:id", h.getUser)
-	api.Post("/users/:id/disable", h.setDisabled(true))
+	api.Post("/users/:id/disable", h.disableUser)
 	api.Post("/users/:id/enable", h.setDisabled(false))
 	api.Put("/users/:id/role", h.changeRole)
 	api.Post("/users/:id/password", h.resetPassword)
@@ -47,6 +47,15 @@ func (h *handlers) staffRoutes(app *fiber.App) {
 		api.Post("/cases/:id/actions/:action", h.actOnCase)
 		api.Post("/cases/:id/rating", h.rateCase)
 		api.Post("/cases/:id/reveal", h.revealPhone)
+		api.Get("/actions", h.listActions)
+		api.Get("/specialists/:id/cases", h.heldCases)
+		api.Post("/specialists/:id/handover", h.handOver)
+	}
+	if h.d.Reports != nil {
+		api.Get("/reports", h.listReports)
+		api.Get("/reports/:id", h.getReport)
+		api.Post("/reports/:id/handle", h.handleReport)
+		api.Post("/reports/:id/close", h.closeReport)
 	}
 	if h.d.Consult != nil {
 		api.Get("/consultations", h.listConsultations)

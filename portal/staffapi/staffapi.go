@@ -22,6 +22,7 @@ import (
 	"sunshine/app/members"
 	"sunshine/app/notify"
 	"sunshine/app/stats"
+	"sunshine/app/supervision"
 	"sunshine/app/system"
 )
 
@@ -32,8 +33,11 @@ type Deps struct {
 	Log *slog.Logger
 	Now func() time.Time
 
-	Cases     *cases.Service
-	Accounts  *accounts.Service
+	Cases    *cases.Service
+	Accounts *accounts.Service
+	// Reports are the enterprises' misconduct reports, for the supervisor
+	// only (nil: no routes).
+	Reports   *supervision.Service
 	Consult   *consult.Service
 	Followups *followup.Service
 	// Admin is the holiday calendar; Trail the auditor's audit log.
@@ -65,7 +69,7 @@ type Deps struct {
 
 // DepsOf takes every service the staff API uses from the composition root.
 func DepsOf(s *system.System) Deps {
-	return Deps{Log: s.Log, Now: s.Now, Cases: s.Cases, Accounts: s.Accounts, Consult: s.Consult,
+	return Deps{Log: s.Log, Now: s.Now, Cases: s.Cases, Accounts: s.Accounts, Consult: s.Consult, Reports: s.Reports,
 		Followups: s.Followups, Admin: s.Admin, Trail: s.Trail, Audit: s.DB.Audit(),
 		BodyLimit: (s.Config.MaxUploadMB + 1) << 20, Files: s.Files, Matters: s.Matters, Hotline: s.Hotline,
 		Members: s.Members, Notify: s.Notify, Stats: s.Stats, Bulletins: s.Bulletins, Templates: s.Templates}

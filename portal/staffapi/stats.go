@@ -56,6 +56,7 @@ type signedJSON struct {
 
 type ratingsJSON struct {
 	Count     int         `json:"count"`
+	Paper     int         `json:"paper"` // of count, entered from the paper form
 	Average   float64     `json:"average"`
 	Satisfied float64     `json:"satisfied_rate"`
 	ByScore   []countJSON `json:"by_score"`
@@ -83,7 +84,7 @@ type overdueJSON struct {
 func toStatsJSON(r *stats.Report) statsJSON {
 	out := statsJSON{From: r.Range.From, To: r.Range.To, Today: r.Today, Submitted: r.Submitted, OverdueNow: r.OverdueNow,
 		SignedOff: signedJSON{Completed: r.Completed, Terminated: r.Terminated, OnTime: r.OnTime, OnTimeRate: r.OnTimeRate},
-		Ratings:   ratingsJSON{Count: r.RatingCount, Average: r.RatingAverage, Satisfied: r.Satisfied}}
+		Ratings:   ratingsJSON{Count: r.RatingCount, Paper: r.PaperRatings, Average: r.RatingAverage, Satisfied: r.Satisfied}}
 	for _, s := range casework.Statuses {
 		out.ByStatus = append(out.ByStatus, countJSON{string(s), s.Label(), r.ByStatus[s]})
 	}

@@ -67,7 +67,7 @@ func TestStatsSeries(t *testing.T) {
 	done := f.caseAt(casework.Completed)
 	f.caseAt(casework.Terminated)
 	rated := f.caseAt(casework.Delivered)
-	f.call("POST", casePath(rated.ID, "/rating"), f.token("clerk"), map[string]any{"score": 5}, 200, nil)
+	f.call("POST", casePath(rated.ID, "/rating"), f.token("clerk"), map[string]any{"score": 5, "attachment_id": f.scan(rated.ID)}, 200, nil)
 	// Half past midnight of April 1 in China is April (UTC still says March 31).
 	f.clk.set(time.Date(2026, 4, 1, 0, 30, 0, 0, casework.ChinaTime))
 	f.tokens = map[string]string{}
@@ -216,7 +216,7 @@ func TestStatsSeriesBackfill(t *testing.T) {
 	f := newStaffFixture(t)
 	f.caseAt(casework.Completed)
 	rated := f.caseAt(casework.Delivered)
-	f.call("POST", casePath(rated.ID, "/rating"), f.token("clerk"), map[string]any{"score": 4}, 200, nil)
+	f.call("POST", casePath(rated.ID, "/rating"), f.token("clerk"), map[string]any{"score": 4, "attachment_id": f.scan(rated.ID)}, 200, nil)
 	f.clk.set(time.Date(2026, 4, 1, 0, 30, 0, 0, casework.ChinaTime)) // April in China, March in UTC
 	f.tokens = map[string]string{}
 	f.caseAt(casework.Terminated)

@@ -28,6 +28,7 @@ type statsResp struct {
 		OnTimeRate float64 `json:"on_time_rate"`
 	} `json:"signed_off"`
 	Ratings struct {
+		Paper   int     `json:"paper"`
 		Count   int     `json:"count"`
 		Average float64 `json:"average"`
 	} `json:"ratings"`
@@ -45,7 +46,7 @@ func TestStatistics(t *testing.T) {
 	late := f.caseAt(casework.InService)  // will run out
 	f.submit()                            // still at the window
 	rated := f.caseAt(casework.Delivered) // rated 2 from a paper form
-	f.call("POST", casePath(rated.ID, "/rating"), f.token("clerk"), map[string]any{"score": 2, "comment": "较慢"}, 200, nil)
+	f.call("POST", casePath(rated.ID, "/rating"), f.token("clerk"), map[string]any{"score": 2, "comment": "较慢", "attachment_id": f.scan(rated.ID)}, 200, nil)
 	f.clk.add(60 * 24 * 3600 * 1e9) // two months later: late has run out
 	f.tokens = map[string]string{}  // and every session has ended
 	_ = done
@@ -53,7 +54,8 @@ func TestStatistics(t *testing.T) {
 	var sup statsResp
 	f.call("GET", "/api/staff/v1/stats?from=2026-03-01&to=2026-03-31", f.token("supervisor"), nil, 200, &sup)
 	if sup.Submitted != 5 || sup.OverdueNow != 1 || sup.SignedOff.Completed != 2 || sup.SignedOff.Terminated != 1 ||
-		sup.SignedOff.OnTime != 3 || sup.SignedOff.OnTimeRate != 1 || sup.Ratings.Count != 1 || sup.Ratings.Average != 2 {
+		sup.SignedOff.OnTime != 3 || sup.SignedOff.OnTimeRate != 1 || sup.Ratings.Count != 1 || sup.Ratings.Average != 2 ||
+		sup.Ratings.Paper != 1 {
 		t.Fatalf("report = %+v", sup)
 	}
 	counts := map[string]int{}
