@@ -225,7 +225,8 @@ func TestWorkbenchInBrowser(t *testing.T) {
 	waitFor(t, ent, "the rating", `document.getElementById("my-rating") !== null`)
 
 	// The specialist archives (the workflow's archive step).
-	act(spec, "archive", map[string]string{"materials": "申请表\n办结材料", "archived_by": "档案室"}, "已归档")
+	act(spec, "submit_archive", map[string]string{"materials": "申请表\n办结材料"}, "已提交归档")
+	act(clerk, "archive", map[string]string{"archived_by": "档案室"}, "已归档")
 	final, _ := srv.sys.Cases.Get(context.Background(), systemViewer(), id)
 	if final.Case.Status != casework.Archived || final.Case.Rating == nil || final.Case.Rating.Score != 5 {
 		t.Fatalf("the case ends %s with rating %v, want archived and rated 5", final.Case.Status, final.Case.Rating)

@@ -93,7 +93,7 @@ func (h *handlers) renderCase(c *fiber.Ctx, id int64, status int, mutate func(*c
 	}
 	view.CanAddMatter = !cs.ReadOnly() && (v.Role == casework.RoleHead ||
 		(v.Role == casework.RoleSpecialist && cs.SpecialistID == v.ID))
-	view.CanRatePaper = v.Role == casework.RoleClerk && casework.Rateable(cs.Status) && cs.Rating == nil
+	view.CanRatePaper = v.Role == casework.RoleClerk && cs.Rateable() && cs.Rating == nil
 	for sc := 5; sc >= 1; sc-- {
 		view.Scores = append(view.Scores, casework.Option{Value: strconv.Itoa(sc), Label: casework.ScoreLabels[sc]})
 	}

@@ -14,6 +14,7 @@ import (
 	"sunshine/app/casework"
 	"sunshine/app/errs"
 	"sunshine/app/matters"
+	"sunshine/app/web"
 )
 
 // caseRow is a line of a case list.
@@ -78,6 +79,7 @@ type listView struct {
 	Q, Status   string
 	Overdue     bool
 	Mine        bool
+	ByDeadline  bool
 	Rows        []caseRow
 	Next        string // the next page's address, "" on the last
 	Statuses    []casework.Option
@@ -87,39 +89,57 @@ type listView struct {
 
 const pageSize = 20
 
-// cases is GET /staff/cases?q=&status=&overdue=&mine=&cursor=: the
-// role's cases (cases.List scopes them), newest first; q searches the
-// number, company, credit code and project.
-func (h *handlers) cases(c *fiber.Ctx) error {
+// listFilter reads the list's search and filters (the list and its
+// export share them). Errors: invalid.
+func listFilter(c *fiber.Ctx) (listView, cases.Filter, error) {
 	v := listView{Q: strings.TrimSpace(c.Query("q")), Status: c.Query("status"), Overdue: c.Query("overdue") == "1",
-		Mine: c.Query("mine") == "1"}
+		Mine: c.Query("mine") == "1", ByDeadline: c.Query("sort") == "deadline"}
 	if utf8.RuneCountInString(v.Q) > 100 {
-		return h.site.Fail(c, errs.E(errs.Invalid, "搜索内容不能超过100个字"))
+		return v, cases.Filter{}, errs.E(errs.Invalid, "搜索内容不能超过100个字")
 	}
-	f := cases.Filter{Q: v.Q, Overdue: v.Overdue, Mine: v.Mine, Limit: pageSize + 1}
+	f := cases.Filter{Q: v.Q, Overdue: v.Overdue, Mine: v.Mine}
+	if v.ByDeadline {
+		f.Sort = cases.SortDeadline
+	}
 	if v.Status != "" {
 		st := casework.Status(v.Status)
 		if !st.Valid() {
-			return h.site.Fail(c, errs.Ef(errs.Invalid, "状态无效：%s", v.Status))
+			return v, f, errs.Ef(errs.Invalid, "状态无效：%s", v.Status)
 		}
 		f.Statuses = []casework.Status{st}
 	}
-	if cur := c.Query("cursor"); cur != "" {
-		n, err := strconv.ParseInt(cur, 10, 64)
-		if err != nil || n <= 0 {
-			return h.site.Fail(c, errs.E(errs.Invalid, "页码无效"))
-		}
-		f.Before = n
+	return v, f, nil
+}
+
+// cases is GET /staff/cases?q=&status=&overdue=&mine=&sort=deadline&cursor=:
+// the role's cases (cases.List scopes them), newest first or by deadline;
+// q searches the number, company, credit code and project.
+func (h *handlers) cases(c *fiber.Ctx) error {
+	v, f, err := listFilter(c)
+	if err != nil {
+		return h.site.Fail(c, err)
 	}
+	if cur := c.Query("cursor"); cur != "" {
+		if err := readCursor(cur, &f); err != nil {
+			return h.site.Fail(c, err)
+		}
+	}
+	f.Limit = pageSize + 1
 	list, err := h.d.Cases.List(c.UserContext(), viewer(c), f)
 	if err != nil {
 		return h.site.Fail(c, err)
 	}
 	now := h.d.Cases.Now()
+	q := c.Queries()
+	delete(q, "cursor")
+	v.ExportURL = Prefix + "/cases/export.xlsx?" + encode(q)
 	for i := range list {
 		if i == pageSize {
-			q := c.Queries()
-			q["cursor"] = strconv.FormatInt(list[i-1].ID, 10)
+			last := list[i-1]
+			q["cursor"] = strconv.FormatInt(last.ID, 10)
+			if v.ByDeadline {
+				q["cursor"] = last.Deadline + "_" + strconv.FormatInt(last.ID, 10)
+			}
 			v.Next = Prefix + "/cases?" + encode(q)
 			break
 		}
@@ -129,6 +149,44 @@ func (h *handlers) cases(c *fiber.Ctx) error {
 		v.Statuses = append(v.Statuses, casework.Option{Value: string(s), Label: s.Label()})
 	}
 	return h.site.Render(c, fiber.StatusOK, "cases", h.site.NewPage(c, "案件", v))
+}
+
+// readCursor reads a page cursor: an id (newest first) or
+// "YYYY-MM-DD_id" (by deadline). Errors: invalid.
+func readCursor(cur string, f *cases.Filter) error {
+	bad := errs.E(errs.Invalid, "页码无效")
+	if f.Sort == cases.SortDeadline {
+		d, idText, ok := strings.Cut(cur, "_")
+		id, err := strconv.ParseInt(idText, 10, 64)
+		if _, derr := casework.ParseDate(d); !ok || err != nil || derr != nil || id <= 0 {
+			return bad
+		}
+		f.After = cases.Position{Deadline: d, ID: id}
+		return nil
+	}
+	n, err := strconv.ParseInt(cur, 10, 64)
+	if err != nil || n <= 0 {
+		return bad
+	}
+	f.Before = n
+	return nil
+}
+
+// export is GET /staff/cases/export.xlsx?<the list's filters>: the list as
+// an Excel file, scoped to the role by the case service (the browser link
+// works with the cookie session; the export is audited by the service).
+func (h *handlers) export(c *fiber.Ctx) error {
+	_, f, err := listFilter(c)
+	if err != nil {
+		return h.site.Fail(c, err)
+	}
+	b, _, err := h.d.Cases.Export(c.UserContext(), viewer(c), f)
+	if err != nil {
+		return h.site.Fail(c, err)
+	}
+	web.SetDownloadHeaders(c, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+		"阳光代办案件列表_"+casework.DateOf(h.d.Cases.Now())+".xlsx")
+	return c.Send(b)
 }
 
 func encode(q map[string]string) string {

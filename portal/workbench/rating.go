@@ -19,12 +19,30 @@ func (h *handlers) paperRating(c *fiber.Ctx) error {
 	if err != nil {
 		return h.site.Fail(c, err)
 	}
-	score, err := strconv.Atoi(c.FormValue("score"))
-	if err != nil {
+	score, convErr := strconv.Atoi(c.FormValue("score"))
+	if convErr != nil {
 		score = 0 // the service names the error
 	}
 	comment := strings.TrimSpace(c.FormValue("comment"))
-	if _, err := h.d.Cases.Rate(c.UserContext(), viewer(c), id, score, comment); err != nil {
+	// The scan of the paper form is kept with the case; the rating names it.
+	var scanID int64
+	if fh, ferr := c.FormFile("scan"); ferr == nil && fh.Size > 0 {
+		f, oerr := fh.Open()
+		if oerr != nil {
+			return h.site.Fail(c, errs.E(errs.Invalid, "评价表扫描件读取失败"))
+		}
+		meta, uerr := h.d.Files.Upload(c.UserContext(), viewer(c), id, "", fh.Filename, f)
+		f.Close()
+		if uerr != nil {
+			err = uerr
+		} else {
+			scanID = meta.ID
+		}
+	}
+	if err == nil {
+		_, err = h.d.Cases.Rate(c.UserContext(), viewer(c), id, score, comment, scanID)
+	}
+	if err != nil {
 		if site.IsFormError(err) {
 			return h.renderCase(c, id, web.ProblemOf(err).Status, func(v *caseView) {
 				v.Open = "rating"

@@ -24,6 +24,7 @@ func (h *handlers) routes() []site.Route {
 
 		{Method: get, Path: p, Access: signedIn, Handler: h.home},
 		{Method: get, Path: p + "/cases", Access: signedIn, Handler: h.cases},
+		{Method: get, Path: p + "/cases/export.xlsx", Access: signedIn, Handler: h.export},
 		{Method: get, Path: p + "/cases/:id", Access: signedIn, Handler: h.caseDetail},
 		{Method: get, Path: p + "/cases/:id/version", Access: signedIn, Handler: h.caseVersion},
 		{Method: get, Path: p + "/cases/:id/print/:form", Access: signedIn, Handler: h.print},

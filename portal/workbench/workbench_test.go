@@ -1,8 +1,12 @@
 package workbench_test
 
 import (
+	"bytes"
 	"context"
+	"image"
+	"image/png"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -249,4 +253,62 @@ func TestStaleVersionShowsFreshCase(t *testing.T) {
 	if st, body, _ := clerk.do("GET", page+"/version?v="+strconv.Itoa(stale), nil); st != 200 || !strings.Contains(body, "已被他人更新") {
 		t.Fatalf("version poll after a change: %d", st)
 	}
+}
+
+func TestListSortAndExport(t *testing.T) {
+	e := newEnv(t)
+	clerk := e.login("clerk")
+	intake(t, clerk)
+	if st, body := clerk.get("/staff/cases?q=" + url.QueryEscape("智能制造") + "&sort=deadline"); st != 200 || !strings.Contains(body, "导出 Excel") {
+		t.Fatalf("list by deadline: %d", st)
+	}
+	if st, _ := clerk.get("/staff/cases?sort=deadline&cursor=bad"); st != 400 {
+		t.Fatalf("a bad cursor: %d, want 400", st)
+	}
+	st, body, h := clerk.do("GET", "/staff/cases/export.xlsx?q="+url.QueryEscape("智能制造"), nil)
+	if st != 200 || !strings.HasPrefix(body, "PK") || !strings.Contains(h.Get("Content-Type"), "spreadsheetml") {
+		t.Fatalf("export: %d %q", st, h.Get("Content-Type"))
+	}
+	if st, _, h := e.browser().do("GET", "/staff/cases/export.xlsx", nil); st != 303 || !strings.HasPrefix(h.Get("Location"), "/staff/login") {
+		t.Fatalf("export signed out: %d", st)
+	}
+}
+
+// postScan sends a multipart form with a small PNG as "scan" and the CSRF
+// token of the page at from, and follows the redirect.
+func (b *browser) postScan(from, path string, form url.Values) (int, string) {
+	b.e.t.Helper()
+	_, page := b.get(from)
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	_ = w.WriteField("_csrf", csrfRe.FindStringSubmatch(page)[1])
+	for k, vs := range form {
+		for _, v := range vs {
+			_ = w.WriteField(k, v)
+		}
+	}
+	fw, _ := w.CreateFormFile("scan", "评价表.png")
+	img := image.NewRGBA(image.Rect(0, 0, 8, 8))
+	_ = png.Encode(fw, img)
+	w.Close()
+	req := httptest.NewRequest("POST", path, &buf)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	var cs []string
+	for k, v := range b.cookies {
+		cs = append(cs, k+"="+v)
+	}
+	req.Header.Set("Cookie", strings.Join(cs, "; "))
+	resp, err := b.e.app.Test(req, -1)
+	if err != nil {
+		b.e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	for _, c := range resp.Cookies() {
+		b.cookies[c.Name] = c.Value
+	}
+	raw, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode == fiber.StatusSeeOther {
+		return b.get(resp.Header.Get("Location"))
+	}
+	return resp.StatusCode, string(raw)
 }
