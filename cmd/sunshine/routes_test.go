@@ -52,6 +52,9 @@ var publicRoutes = map[string][]int{
 	"GET /staff/static/*":    {404},
 	"POST /staff/login":      {403},
 	"POST /staff/login/step": {403},
+	// The back office's static files (portal/backoffice: ECharts, the
+	// dashboard's script, its styles).
+	"GET /staff/assets/*": {404},
 }
 
 // devRoute are the WeChat simulator's pages and controls: they exist only

@@ -7,6 +7,7 @@ import (
 	"sunshine/app/system"
 	"sunshine/app/wechat"
 	mpapi "sunshine/miniprogram-api"
+	"sunshine/portal/backoffice"
 	"sunshine/portal/enterprise"
 	"sunshine/portal/staffapi"
 	"sunshine/portal/workbench"
@@ -30,6 +31,11 @@ func mountSurfaces(root *fiber.App, sys *system.System) error {
 		return err
 	}
 	root.Mount("/", wb.App)
+	bo, err := backoffice.New(backoffice.DepsOf(sys))
+	if err != nil {
+		return err
+	}
+	root.Mount("/", bo.App)
 	root.Mount("/", staffapi.New(staffapi.DepsOf(sys)))
 	// The enterprise portal's pages at "/", mounted last: its catch-all
 	// answers a browser's unknown page with the 404 page, and its error
