@@ -249,10 +249,10 @@ func (s *Service) setPassword(ctx context.Context, u *Staff, password string) er
 		return errs.FieldErrors(map[string]string{"new_password": msg})
 	}
 	if strings.Contains(strings.ToLower(password), strings.ToLower(u.Username)) {
-		return errs.FieldErrors(map[string]string{"new_password": "密码不能包含用户名"})
+		return errs.FieldErrors(map[string]string{"new_password": "密码不能包含用户名"}) // #nosec G101 -- a field name and its message, no credential
 	}
 	if CheckPassword(u.PasswordHash, password) {
-		return errs.FieldErrors(map[string]string{"new_password": "新密码不能与原密码相同"})
+		return errs.FieldErrors(map[string]string{"new_password": "新密码不能与原密码相同"}) // #nosec G101 -- a field name and its message, no credential
 	}
 	hash, err := bcrypt.GenerateFromPassword([]byte(password), s.cost)
 	if err != nil {
@@ -274,7 +274,7 @@ func (s *Service) setPassword(ctx context.Context, u *Staff, password string) er
 func (s *Service) ChangePassword(ctx context.Context, by *Staff, current, password string) error {
 	ip := audit.RequestFrom(ctx).IP
 	if current == "" {
-		return errs.FieldErrors(map[string]string{"current_password": "请填写当前密码"})
+		return errs.FieldErrors(map[string]string{"current_password": "请填写当前密码"}) // #nosec G101 -- a field name and its message, no credential
 	}
 	if until, err := s.throttle.lockedUntil(ctx, accountKey(by.Username), s.now()); err != nil {
 		return err
@@ -290,7 +290,7 @@ func (s *Service) ChangePassword(ctx context.Context, by *Staff, current, passwo
 			return lockedError(until, s.now())
 		}
 		return &errs.Error{Code: errs.Unauthenticated, Message: "当前密码不正确",
-			Fields: map[string]string{"current_password": "当前密码不正确"}}
+			Fields: map[string]string{"current_password": "当前密码不正确"}} // #nosec G101 -- a field name and its message, no credential
 	}
 	if err := s.setPassword(ctx, by, password); err != nil {
 		return err

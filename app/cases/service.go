@@ -130,7 +130,7 @@ func (s *Service) submit(ctx context.Context, v Viewer, in SubmitInput) (*casewo
 				return nil, err
 			}
 			if id != v.EnterpriseID {
-				return nil, errs.FieldErrors(map[string]string{"enterprise.credit_code": "统一社会信用代码与您认证的企业不一致：请填写本企业的统一社会信用代码，或以对应企业的认证账号提交"})
+				return nil, errs.FieldErrors(map[string]string{"enterprise.credit_code": "统一社会信用代码与您认证的企业不一致：请填写本企业的统一社会信用代码，或以对应企业的认证账号提交"}) // #nosec G101 -- a field name and its message, no credential
 			}
 		}
 	case c.Form.Enterprise.CreditCode != "":

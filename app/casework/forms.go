@@ -83,7 +83,7 @@ func Actions() []ActionSpec {
 				fs.Min, fs.Max = &lo, &hi
 			}
 			for _, o := range f.Enum {
-				fs.Options = append(fs.Options, OptionSpec{Value: o.Value, Label: o.Label})
+				fs.Options = append(fs.Options, OptionSpec(o))
 			}
 			a.Fields = append(a.Fields, fs)
 		}

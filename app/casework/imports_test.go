@@ -16,9 +16,7 @@ func deps(t *testing.T, pkgs ...string) map[string][]string {
 		if err != nil {
 			t.Skipf("go list %s: %v", p, err)
 		}
-		for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
-			out[p] = append(out[p], line)
-		}
+		out[p] = append(out[p], strings.Split(strings.TrimSpace(string(b)), "\n")...)
 	}
 	return out
 }

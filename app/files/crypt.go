@@ -1,7 +1,6 @@
 package files
 
 import (
-	"bytes"
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/rand"
@@ -72,11 +71,6 @@ func chunkAAD(header []byte, name string, i uint64, last bool) []byte {
 		return append(aad, 1)
 	}
 	return append(aad, 0)
-}
-
-// seal writes plain, encrypted for the stored name, to w.
-func seal(w io.Writer, aead cipher.AEAD, name string, plain []byte) error {
-	return sealStream(w, aead, name, bytes.NewReader(plain))
 }
 
 // sealStream reads r to its end and writes it, encrypted for the stored

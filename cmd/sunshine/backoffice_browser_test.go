@@ -83,7 +83,7 @@ func TestBackofficeInBrowser(t *testing.T) {
 	u := srv.URL
 	// Tuesday 1 December 2026, 09:00 in China: 30 working days run into
 	// January 2027, whose calendar is not entered yet.
-	srv.offset.Store(int64(time.Date(2026, 12, 1, 1, 0, 0, 0, time.UTC).Sub(time.Now())))
+	srv.offset.Store(int64(time.Until(time.Date(2026, 12, 1, 1, 0, 0, 0, time.UTC))))
 	shoot := func(ctx context.Context, name string) {
 		t.Helper()
 		bt.Axe(t, ctx, name)

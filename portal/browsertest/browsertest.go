@@ -135,14 +135,14 @@ func Screenshot(t *testing.T, ctx context.Context, name string, w int64) {
 	Do(t, ctx, "viewport "+name, Width(w), chromedp.Sleep(100*time.Millisecond))
 	buf := Get(t, ctx, "screenshot "+name, chromedp.FullScreenshot(100))
 	dir := ScreenshotDir()
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, 0o755); err != nil { // #nosec G301 -- the screenshots folder of the repository's docs, meant to be read
 		t.Fatal(err)
 	}
 	ext := ".png"
 	if len(buf) > 3 && buf[0] == 0xff && buf[1] == 0xd8 {
 		ext = ".jpg"
 	}
-	if err := os.WriteFile(filepath.Join(dir, name+"-"+itoa(w)+ext), buf, 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, name+"-"+itoa(w)+ext), buf, 0o644); err != nil { // #nosec G306 -- a screenshot for the repository's docs, meant to be read
 		t.Fatal(err)
 	}
 }

@@ -39,7 +39,7 @@ type fieldData struct {
 type pageFields interface{ Field(name string) string }
 
 // Page-side patterns mirroring casework's validation.
-var patterns = map[string]string{
+var patterns = map[string]string{ // #nosec G101 -- input patterns (phone, email, number formats), no credential
 	"tel":     `(1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8})`,
 	"mobile":  `1[3-9][0-9]{9}`,
 	"credit":  `[0-9A-HJ-NPQRTUWXYa-hj-npqrtuwxy]{18}`,

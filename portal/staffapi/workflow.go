@@ -140,7 +140,7 @@ func (h *handlers) disableUser(c *fiber.Ctx) error {
 					"message": "该专员仍有未归档的案件，请指定接手的专员（reassign_to）后再停用",
 					"fields":  fiber.Map{"reassign_to": "请选择接手这些案件的在岗专员"}}, "cases": heldList(list)})
 			}
-			_, failed, err := h.doHandOver(c, id, handOverRequest{ReassignTo: req.ReassignTo, Reason: req.Reason})
+			_, failed, err := h.doHandOver(c, id, handOverRequest(req))
 			if err != nil {
 				return err
 			}

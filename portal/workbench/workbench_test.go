@@ -224,7 +224,7 @@ func TestForbiddenActionHasNoButtonAnd403(t *testing.T) {
 	before := e.version(id)
 	st, body := head.post(page, page+"/actions/accept", url.Values{"version": {strconv.Itoa(before)}, "service_type": {"agency"}})
 	if st != 403 {
-		t.Fatalf("head posts accept: got %d, want 403", st)
+		t.Fatalf("head posts accept: got %d %s, want 403", st, body)
 	}
 	if e.version(id) != before {
 		t.Fatal("a refused action changed the case")
