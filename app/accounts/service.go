@@ -11,7 +11,6 @@ import (
 
 	"sunshine/app/audit"
 	"sunshine/app/casework"
-	"sunshine/app/errs"
 	"sunshine/app/session"
 )
 
@@ -85,25 +84,8 @@ func NewService(o Options) *Service {
 // working at once even if ending its sessions failed. Errors:
 // unauthenticated, unavailable.
 func (s *Service) Authenticate(ctx context.Context, token string) (*Staff, error) {
-	sess, err := s.sessions.Get(ctx, session.Staff, token)
-	if err != nil {
-		return nil, err
-	}
-	u, err := s.store.StaffByID(ctx, sess.SubjectID)
-	switch {
-	case errs.Is(err, errs.NotFound):
-		s.endAll(ctx, sess.SubjectID)
-		return nil, errs.E(errs.Unauthenticated, "登录已失效，请重新登录")
-	case err != nil:
-		return nil, err
-	case u.Disabled:
-		s.endAll(ctx, u.ID)
-		return nil, errs.E(errs.Unauthenticated, "账号已停用，请联系系统管理员")
-	case string(u.Role) != sess.Role:
-		s.endAll(ctx, u.ID)
-		return nil, errs.E(errs.Unauthenticated, "账号权限已变更，请重新登录")
-	}
-	return u, nil
+	u, _, err := s.AuthenticateSession(ctx, token)
+	return u, err
 }
 
 // Logout ends the session of token. Errors: unavailable.

@@ -203,3 +203,15 @@ func (s *Store) DeleteAll(ctx context.Context, k Kind, subjectID int64) error {
 	}
 	return s.rdb.Del(ctx, sk).Err()
 }
+
+// SetData replaces the data of the session of token (a browser surface
+// keeps its CSRF token there after a login). Errors: unauthenticated (the
+// session ended), unavailable.
+func (s *Store) SetData(ctx context.Context, k Kind, token string, data map[string]any) error {
+	sess, err := s.Get(ctx, k, token)
+	if err != nil {
+		return err
+	}
+	sess.Data = data
+	return s.save(ctx, hashToken(token), sess, true)
+}

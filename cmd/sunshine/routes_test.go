@@ -46,6 +46,15 @@ var publicRoutes = map[string][]int{
 	"GET /login/code": {404},
 	"GET /login/wait": {410},
 	"GET /static/*":   {404},
+	// The workbench's login page, its static files, and its login forms
+	// (refused without their CSRF token).
+	"GET /staff/login":       {200},
+	"GET /staff/static/*":    {404},
+	"POST /staff/login":      {403},
+	"POST /staff/login/step": {403},
+	// The back office's static files (portal/backoffice: ECharts, the
+	// dashboard's script, its styles).
+	"GET /staff/assets/*": {404},
 }
 
 // devRoute are the WeChat simulator's pages and controls: they exist only

@@ -68,7 +68,13 @@ type service struct {
 // background work (notification delivery, reminders, calendar reload).
 // serve and the HTTP benchmarks both run exactly this.
 func build(ctx context.Context, cfg *config.Config, log *slog.Logger) (*service, error) {
-	sys, err := system.New(ctx, system.Options{Config: cfg, Log: log})
+	return buildWith(ctx, cfg, log, "")
+}
+
+// buildWith is build with a Redis key prefix (system.Options.KeyPrefix):
+// tests that share a real Redis keep apart with it.
+func buildWith(ctx context.Context, cfg *config.Config, log *slog.Logger, keyPrefix string) (*service, error) {
+	sys, err := system.New(ctx, system.Options{Config: cfg, Log: log, KeyPrefix: keyPrefix})
 	if err != nil {
 		return nil, err
 	}

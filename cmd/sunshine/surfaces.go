@@ -7,8 +7,10 @@ import (
 	"sunshine/app/system"
 	"sunshine/app/wechat"
 	mpapi "sunshine/miniprogram-api"
+	"sunshine/portal/backoffice"
 	"sunshine/portal/enterprise"
 	"sunshine/portal/staffapi"
+	"sunshine/portal/workbench"
 )
 
 // mountSurfaces mounts every HTTP surface on root, each at its prefix with
@@ -24,6 +26,16 @@ func mountSurfaces(root *fiber.App, sys *system.System) error {
 	// answers them; the mini-program surface answers its own errors inside
 	// its handlers, so it keeps its format either way.
 	root.Mount("/", mp)
+	wb, err := workbench.New(workbench.DepsOf(sys))
+	if err != nil {
+		return err
+	}
+	root.Mount("/", wb.App)
+	bo, err := backoffice.New(backoffice.DepsOf(sys))
+	if err != nil {
+		return err
+	}
+	root.Mount("/", bo.App)
 	root.Mount("/", staffapi.New(staffapi.DepsOf(sys)))
 	// The enterprise portal's pages at "/", mounted last: its catch-all
 	// answers a browser's unknown page with the 404 page, and its error

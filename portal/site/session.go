@@ -167,3 +167,32 @@ func (s *Site) takeFlash(c *fiber.Ctx) string {
 	}
 	return msg
 }
+
+// loginCookie is the double-submit CSRF token of a login form.
+func (s *Site) loginCookie() string { return s.CookieName() + "_login" }
+
+// LoginToken returns the CSRF token of a login form (Access Login) and
+// sets it as a short-lived cookie the post must match: before a login
+// there is no session to keep a synchronizer token in.
+func (s *Site) LoginToken(c *fiber.Ctx) string {
+	if t := c.Cookies(s.loginCookie()); len(t) == 43 {
+		return t
+	}
+	t := NewSessionData()[csrfKey].(string)
+	c.Cookie(&fiber.Cookie{Name: s.loginCookie(), Value: t, Path: "/", MaxAge: 3600,
+		Secure: s.o.Secure, HTTPOnly: true, SameSite: fiber.CookieSameSiteStrictMode})
+	return t
+}
+
+// loginCSRF checks a login form: same origin, and the posted token equals
+// the login cookie.
+func (s *Site) loginCSRF(c *fiber.Ctx) error {
+	if !s.sameOrigin(c) {
+		return s.Fail(c, errs.E(errs.Forbidden, "请求来源不可信，操作未执行。请回到页面重新提交。"))
+	}
+	want, got := c.Cookies(s.loginCookie()), c.FormValue(CSRFField)
+	if want == "" || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
+		return s.Fail(c, errs.E(errs.Forbidden, "页面已过期（安全校验未通过），请刷新登录页后重试。"))
+	}
+	return c.Next()
+}

@@ -119,6 +119,10 @@ type Access int
 const (
 	Public   Access = iota // anyone; the visitor is known when signed in
 	SignedIn               // a signed-in visitor; others go to the login page
+	// Login is a public form posted before any session exists (a password
+	// login): its CSRF token is a double-submit cookie (LoginToken) instead
+	// of the session's, with the same Origin check.
+	Login
 )
 
 // Route is one row of a surface's route table.
@@ -139,7 +143,11 @@ func (s *Site) Mount(app *fiber.App, routes []Route) {
 	for _, r := range routes {
 		chain := []fiber.Handler{s.headers, gz, s.session(r.Access == SignedIn)}
 		if r.Method != fiber.MethodGet && r.Method != fiber.MethodHead {
-			chain = append(chain, s.csrf)
+			if r.Access == Login {
+				chain = append(chain, s.loginCSRF)
+			} else {
+				chain = append(chain, s.csrf)
+			}
 		}
 		chain = append(chain, r.Handler)
 		app.Add(r.Method, r.Path, chain...)
