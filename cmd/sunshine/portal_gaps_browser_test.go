@@ -148,7 +148,7 @@ func TestPortalEnterpriseClaimRosterReports(t *testing.T) {
 	id := int64(oc["id"].(float64))
 	caseURL := fmt.Sprintf("%s/cases/%d", u, id)
 	bt.Do(t, ctx, "case", chromedp.Navigate(caseURL), chromedp.WaitVisible(chromedp.ID("report-form")))
-	has("受理渠道："+casework.ChannelMiniProgram.Label())
+	has("受理渠道：" + casework.ChannelMiniProgram.Label())
 	if strings.Contains(bodyText(t, ctx), "受理渠道：miniprogram") {
 		t.Errorf("the timeline shows the raw channel")
 	}
