@@ -3,12 +3,15 @@ package workbench
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/utils"
 
 	"sunshine/app/cases"
 	"sunshine/app/casework"
+	"sunshine/app/idem"
 	"sunshine/app/web"
 	"sunshine/portal/site"
 )
@@ -58,7 +61,7 @@ func (h *handlers) intake(c *fiber.Ctx) error {
 	f := formFromPost(c)
 	ch := strings.TrimSpace(c.FormValue("channel"))
 	key := strings.TrimSpace(c.FormValue("idempotency_key"))
-	if key == "" || len(key) > 128 {
+	if !idem.Valid(key) {
 		key = newKey()
 	}
 	valid := false
@@ -70,8 +73,13 @@ func (h *handlers) intake(c *fiber.Ctx) error {
 		p.Fields, p.Error = map[string]string{"channel": "请选择受理渠道"}, "请选择受理渠道"
 		return h.site.Render(c, fiber.StatusUnprocessableEntity, "intake", p)
 	}
-	created, err := h.d.Cases.Submit(c.UserContext(), viewer(c), cases.SubmitInput{Form: f.ToForm(),
-		Channel: casework.Channel(ch), Mode: casework.FormIntake})
+	// The key of the form (one per page load) makes a double click, or a
+	// form sent again after a lost answer, one case: the same once-only
+	// submit as the staff API's Idempotency-Key, kept in the database.
+	v := viewer(c)
+	created, _, err := h.d.Cases.SubmitOnce(c.UserContext(), v, cases.SubmitInput{Form: f.ToForm(),
+		Channel: casework.Channel(ch), Mode: casework.FormIntake,
+		Key: &idem.Key{Owner: "staff:" + strconv.FormatInt(v.ID, 10), Key: utils.CopyString(key)}})
 	if err != nil {
 		if site.IsFormError(err) {
 			p := h.site.NewPage(c, "新建受理", intakeOf(ch, f, key))

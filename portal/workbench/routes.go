@@ -3,7 +3,6 @@ package workbench
 import (
 	"github.com/gofiber/fiber/v2"
 
-	"sunshine/app/casework"
 	"sunshine/portal/site"
 )
 
@@ -47,32 +46,4 @@ func (h *handlers) routes() []site.Route {
 		{Method: get, Path: p + "/matters/:mid/progress", Access: signedIn, Handler: h.backToMatters},
 		{Method: post, Path: p + "/matters/:mid/progress", Access: signedIn, Handler: h.progress},
 	}
-}
-
-// nav is the header of a signed-in staff member: the pages of their role.
-// (portal/staffnav, owned by the back-office pages, replaces it once it
-// lands.)
-func (h *handlers) nav(c *fiber.Ctx, v *site.Visitor) []site.NavItem {
-	if v == nil {
-		return []site.NavItem{{Label: "登录", Href: Prefix + "/login"}}
-	}
-	u := staff(c)
-	if u == nil {
-		return nil
-	}
-	items := []site.NavItem{{Label: "首页", Href: Prefix}}
-	switch u.Role {
-	case casework.RoleClerk:
-		items = append(items, site.NavItem{Label: "案件", Href: Prefix + "/cases"},
-			site.NavItem{Label: "新建受理", Href: Prefix + "/intake"}, site.NavItem{Label: "咨询登记", Href: Prefix + "/consultations"})
-	case casework.RoleHead:
-		items = append(items, site.NavItem{Label: "案件", Href: Prefix + "/cases"},
-			site.NavItem{Label: "咨询登记", Href: Prefix + "/consultations"}, site.NavItem{Label: "统计", Href: Prefix + "/dashboard"})
-	case casework.RoleSpecialist:
-		items = append(items, site.NavItem{Label: "案件", Href: Prefix + "/cases"},
-			site.NavItem{Label: "咨询登记", Href: Prefix + "/consultations"})
-	case casework.RoleLiaison:
-		items = append(items, site.NavItem{Label: "部门事项", Href: Prefix + "/matters"})
-	}
-	return items
 }

@@ -32,6 +32,7 @@ import (
 	"sunshine/app/session"
 	"sunshine/app/system"
 	"sunshine/portal/site"
+	"sunshine/portal/staffnav"
 )
 
 //go:embed pages/*.html
@@ -101,7 +102,7 @@ func New(d Deps) (*Surface, error) {
 			}
 			return d.Accounts.Logout(ctx, u, token)
 		},
-		Nav: h.nav, Pages: pages, Static: static, Funcs: funcs})
+		Nav: staffnav.Nav, Pages: pages, Static: static, Funcs: funcs})
 	if err != nil {
 		return nil, err
 	}

@@ -312,3 +312,32 @@ func (b *browser) postScan(from, path string, form url.Values) (int, string) {
 	}
 	return resp.StatusCode, string(raw)
 }
+
+// TestIntakeTwiceMakesOneCase: the intake form carries one key per page
+// load, so the same form sent twice (a double click, a retry after a lost
+// answer) makes one case; a new form makes another.
+func TestIntakeTwiceMakesOneCase(t *testing.T) {
+	e := newEnv(t)
+	clerk := e.login("clerk")
+	form := url.Values{"channel": {"window"}, "enterprise.name": {"阳光科技有限公司"}, "enterprise.lead.name": {"张三"},
+		"enterprise.lead.phone": {"13812345678"}, "project.name": {"智能制造产业园"},
+		"entrustment.matters": {"施工许可证办理"}, "idempotency_key": {"wb-test-one-form"}}
+	number := regexp.MustCompile(`已登记，受理编号 (YGDB-\d{4}-\d+)`)
+	var got []string
+	for i := 0; i < 2; i++ {
+		st, body := clerk.post("/staff/intake", "/staff/intake", form)
+		m := number.FindStringSubmatch(body)
+		if st != 200 || m == nil {
+			t.Fatalf("intake %d: %d %s", i+1, st, body)
+		}
+		got = append(got, m[1])
+	}
+	if got[0] != got[1] {
+		t.Fatalf("the same form twice made %s and %s, want one case", got[0], got[1])
+	}
+	form.Set("idempotency_key", "wb-test-another-form")
+	_, body := clerk.post("/staff/intake", "/staff/intake", form)
+	if m := number.FindStringSubmatch(body); m == nil || m[1] == got[0] {
+		t.Fatalf("a new form: %v, want a new case", m)
+	}
+}
