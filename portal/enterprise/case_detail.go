@@ -5,12 +5,14 @@ import (
 	"mime/multipart"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"sunshine/app/casework"
 	"sunshine/app/errs"
 	"sunshine/app/files"
+	"sunshine/app/supervision"
 	"sunshine/app/web"
 	"sunshine/portal/site"
 )
@@ -20,7 +22,35 @@ type detailView struct {
 	caseView
 	Supplement actionForm
 	Withdraw   actionForm
+	// Closure is the 办结/终止 section once the head signed it (the
+	// mini-program's "closure"); Withdrawal the enterprise's own withdrawal.
+	Closure    *closureView
+	Withdrawal *casework.Withdrawal
+	// Reports are the member's 监督 reports about the case with their
+	// outcome; CanReport shows the form (the supervision service is wired).
+	Reports     []reportView
+	ReportKinds []casework.Option
+	CanReport   bool
+	ReportInput reportInput
 }
+
+// closureView is the closure as the enterprise sees it: the result, the
+// specialist's explanation (the reason of a termination), the head's opinion.
+type closureView struct {
+	Result, ResultLabel, Explanation, Opinion string
+	SignedAt                                  time.Time
+}
+
+// reportView is one 监督 report: its own words, status and the bureau's
+// outcome (never the bureau's handling notes).
+type reportView struct {
+	ID                                           int64
+	KindLabel, Description, StatusLabel, Outcome string
+	CreatedAt                                    time.Time
+	ClosedAt                                     *time.Time
+}
+
+type reportInput struct{ Kind, Description string }
 
 // caseDetail is GET /cases/{id}: stages, public timeline, deadline,
 // specialist, delivery, materials, and only the actions the enterprise may
@@ -32,6 +62,10 @@ func (h *handlers) caseDetail(c *fiber.Ctx) error {
 // renderCase draws the case page, with the refusal of an action when failed
 // is set (its message above, its fields next to the form).
 func (h *handlers) renderCase(c *fiber.Ctx, status int, failed error) error {
+	return h.renderCaseWith(c, status, failed, reportInput{})
+}
+
+func (h *handlers) renderCaseWith(c *fiber.Ctx, status int, failed error, rin reportInput) error {
 	m := member(c)
 	id, err := web.PathID(c, "id")
 	if err != nil {
@@ -44,6 +78,23 @@ func (h *handlers) renderCase(c *fiber.Ctx, status int, failed error) error {
 	}
 	v := detailView{caseView: h.viewOf(ctx, d, h.d.Cases.Now()),
 		Supplement: formOf(casework.ActionSupplement), Withdraw: formOf(casework.ActionWithdraw)}
+	if cl := d.Case.Registration.Closure; cl.SignedAt != nil {
+		v.Closure = &closureView{Result: cl.Result, ResultLabel: casework.OptionLabel(casework.ResultOptions, cl.Result),
+			Explanation: cl.Explanation, Opinion: cl.Opinion, SignedAt: *cl.SignedAt}
+	}
+	v.Withdrawal = d.Case.Registration.Withdrawal
+	if h.d.Reports != nil {
+		v.CanReport, v.ReportKinds, v.ReportInput = true, supervision.Kinds, rin
+		list, err := h.d.Reports.Mine(ctx, m.Viewer(), id)
+		if err != nil {
+			return h.site.Fail(c, err)
+		}
+		for _, r := range list {
+			v.Reports = append(v.Reports, reportView{ID: r.ID, KindLabel: casework.OptionLabel(supervision.Kinds, r.Kind),
+				Description: r.Description, StatusLabel: r.Status.Label(), Outcome: r.Outcome, CreatedAt: r.CreatedAt,
+				ClosedAt: r.ClosedAt})
+		}
+	}
 	if h.d.Files != nil {
 		if list, err := h.d.Files.List(ctx, m.Viewer(), id); err == nil {
 			v.Attachments = list
@@ -239,4 +290,25 @@ func (h *handlers) uploadOne(c *fiber.Ctx, caseID int64, step string, fh *multip
 	}
 	defer f.Close()
 	return h.d.Files.Upload(c.UserContext(), member(c).Viewer(), caseID, step, fh.Filename, f)
+}
+
+// fileReport is POST /cases/{id}/reports {kind, description}: a 监督 report
+// of misconduct about the case to the supervising bureau (the service of
+// the mini-program's POST /cases/{id}/reports; the center never sees it).
+func (h *handlers) fileReport(c *fiber.Ctx) error {
+	id, err := web.PathID(c, "id")
+	if err != nil {
+		return h.site.Fail(c, err)
+	}
+	if h.d.Reports == nil {
+		return h.site.Fail(c, errs.E(errs.Unavailable, "监督反映暂不可用"))
+	}
+	in := reportInput{Kind: strings.TrimSpace(c.FormValue("kind")), Description: strings.TrimSpace(c.FormValue("description"))}
+	if _, err := h.d.Reports.File(c.UserContext(), member(c).Viewer(), id, in.Kind, in.Description); err != nil {
+		if site.IsFormError(err) {
+			return h.renderCaseWith(c, web.ProblemOf(err).Status, err, in)
+		}
+		return h.site.Fail(c, err)
+	}
+	return h.redirectFlash(c, "/cases/"+strconv.FormatInt(id, 10)+"#h-reports", "已向监督部门反映，处理结果将在本页显示")
 }

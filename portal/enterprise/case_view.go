@@ -109,15 +109,12 @@ func rowOf(c *casework.Case, timeline []casework.Event, now time.Time) caseRow {
 		StatusLabel: c.Status.Label(), Stages: stagesOf(c, timeline), Deadline: c.Deadline, Overdue: c.Overdue(now)}
 }
 
-// deliveryMethods names the ways a result is delivered.
-var deliveryMethods = map[string]string{"mail": "邮寄送达", "in_person": "现场领取"}
-
 // viewOf converts a case for its detail page; only public events are kept.
 func (h *handlers) viewOf(ctx context.Context, d *cases.Detail, now time.Time) caseView {
 	c := d.Case
 	v := caseView{caseRow: rowOf(c, publicOnly(d.Timeline), now), Version: c.Version,
 		ServiceType: casework.OptionLabel(casework.ServiceTypeOptions, c.ServiceType), Specialist: c.Specialist,
-		Delivery: c.Registration.Delivery, DeliveryMethod: deliveryMethods[c.Registration.Delivery.Method],
+		Delivery: c.Registration.Delivery, DeliveryMethod: casework.OptionLabel(casework.MethodOptions, c.Registration.Delivery.Method),
 		Rating: c.Rating, Can: actionsOf(c), Form: web.FromForm(c.Form)}
 	if c.Rating != nil {
 		v.RatingLabel = casework.ScoreLabels[c.Rating.Score]

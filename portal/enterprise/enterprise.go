@@ -28,6 +28,7 @@ import (
 	"sunshine/app/notify"
 	"sunshine/app/scanlogin"
 	"sunshine/app/session"
+	"sunshine/app/supervision"
 	"sunshine/app/system"
 	"sunshine/portal/site"
 )
@@ -86,6 +87,9 @@ type Deps struct {
 	Staff     StaffDirectory
 	ScanLogin ScanLogin
 	Codes     CodeImages
+	// Reports files the enterprise's 监督 reports (supervision.Service); nil:
+	// the case page has no report form.
+	Reports *supervision.Service
 	// Simulator shows the link that plays the scan in the WeChat simulator.
 	Simulator bool
 	// Secure: the cookie is Secure and __Host- prefixed (false only in
@@ -100,7 +104,7 @@ type Deps struct {
 // DepsOf takes the portal's services from the composition root.
 func DepsOf(s *system.System) Deps {
 	return Deps{Log: s.Log, Members: s.Members, Cases: s.Cases, Files: s.Files, Inbox: s.Notify, Staff: s.DB.Staff(),
-		ScanLogin: s.ScanLogin, Codes: s.WeChat.Client, Simulator: s.WeChat.Simulator != nil,
+		ScanLogin: s.ScanLogin, Codes: s.WeChat.Client, Reports: s.Reports, Simulator: s.WeChat.Simulator != nil,
 		Secure: s.Config.CookieSecure, BodyLimit: (s.Config.MaxUploadMB + 1) << 20}
 }
 

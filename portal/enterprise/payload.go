@@ -16,8 +16,6 @@ import (
 var extraLabels = map[string]string{"deadline": "承诺办结日期", "specialist": "帮办代办专员", "result": "办理结果",
 	"channel": "受理渠道", "score": "评分", "comment": "评价"}
 
-var resultLabels = map[string]string{"completed": "办结", "terminated": "终止"}
-
 // payloadLine is one public payload entry as a line of the timeline.
 func payloadLine(a casework.Action, key string, val any) string {
 	label, text := extraLabels[key], ""
@@ -51,9 +49,13 @@ func payloadLine(a casework.Action, key string, val any) string {
 	case field != nil && len(field.Enum) > 0:
 		text = casework.OptionLabel(field.Enum, text)
 	case key == "result":
-		text = resultLabels[text]
+		text = casework.OptionLabel(casework.ResultOptions, text)
 	case key == "method":
-		text = deliveryMethods[text]
+		text = casework.OptionLabel(casework.MethodOptions, text)
+	case key == "channel":
+		if l := casework.Channel(text).Label(); l != "" {
+			text = l
+		}
 	case key == "score":
 		if n, err := strconv.Atoi(text); err == nil {
 			text = casework.ScoreLabels[n]

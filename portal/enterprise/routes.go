@@ -33,6 +33,7 @@ func (h *handlers) routes() []site.Route {
 		{Method: post, Path: "/cases/:id/rating", Access: signedIn, Handler: h.rate},
 		{Method: post, Path: "/cases/:id/attachments", Access: signedIn, Handler: h.upload},
 		{Method: get, Path: "/cases/:id/attachments/:aid", Access: signedIn, Handler: h.download},
+		{Method: post, Path: "/cases/:id/reports", Access: signedIn, Handler: h.fileReport},
 
 		{Method: get, Path: "/notices", Access: signedIn, Handler: h.notices},
 		{Method: post, Path: "/notices/read", Access: signedIn, Handler: h.markRead},
@@ -40,5 +41,9 @@ func (h *handlers) routes() []site.Route {
 		{Method: get, Path: "/enterprise", Access: signedIn, Handler: h.enterprise},
 		{Method: post, Path: "/enterprise", Access: signedIn, Handler: h.bindEnterprise},
 		{Method: post, Path: "/enterprise/invitations", Access: signedIn, Handler: h.invite},
+		{Method: post, Path: "/enterprise/members/:id/remove", Access: signedIn, Handler: h.removeMember},
+		{Method: post, Path: "/enterprise/admin", Access: signedIn, Handler: h.handOver},
+		{Method: post, Path: "/enterprise/claim/documents", Access: signedIn, Handler: h.uploadClaimDocument},
+		{Method: post, Path: "/enterprise/claim", Access: signedIn, Handler: h.submitClaim},
 	}
 }
