@@ -241,7 +241,9 @@ func (ts *testService) outageRoutes(code string) []struct {
 		{"GET", "/api/mp/v1/cases", ts.member, nil},
 		{"GET", "/api/mp/v1/cases/" + id, ts.member, nil},
 		{"POST", "/api/mp/v1/cases", ts.member, benchForm(code)},
-		{"POST", "/api/mp/v1/login", "", map[string]string{"code": "sim-outage"}},
+		// A fresh code each time: the simulator remembers spent codes in a real
+		// Redis, so a fixed one would be refused (401) by a later run.
+		{"POST", "/api/mp/v1/login", "", map[string]string{"code": "sim-outage-" + randomHex(6)}},
 	}
 }
 
