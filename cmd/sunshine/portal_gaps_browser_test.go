@@ -176,7 +176,7 @@ func TestPortalEnterpriseClaimRosterReports(t *testing.T) {
 
 	// Withdraw after assignment: the reason is required, then shown.
 	head, _ := srv.staffToken(t, casework.RoleHead, "冯主任")
-	_, specID := srv.staffToken(t, casework.RoleSpecialist, "黄专员")
+	spec, specID := srv.staffToken(t, casework.RoleSpecialist, "黄专员")
 	srv.staffAct(t, clerk, id, "accept", map[string]any{"service_type": "assist", "promised_days": 10})
 	srv.staffAct(t, clerk, id, "pass_review", map[string]any{"content": "材料齐全", "materials": []string{"营业执照"}})
 	srv.staffAct(t, head, id, "assign", map[string]any{"opinion": "同意交办", "specialist_id": specID})
@@ -189,6 +189,39 @@ func TestPortalEnterpriseClaimRosterReports(t *testing.T) {
 	waitFor(t, ctx, "withdrawn", `document.getElementById("withdrawal-reason") !== null`)
 	has("申请已撤回", "项目计划调整，暂缓建设")
 	shoot("case-withdrawn")
+
+	// A terminated case shows 办理结果 with the reason of the termination.
+	oc = srv.api(t, "POST", "/api/mp/v1/cases", tok, form)
+	id2 := int64(oc["id"].(float64))
+	srv.staffAct(t, clerk, id2, "accept", map[string]any{"service_type": "assist", "promised_days": 10})
+	srv.staffAct(t, clerk, id2, "pass_review", map[string]any{"content": "材料齐全", "materials": []string{"营业执照"}})
+	srv.staffAct(t, head, id2, "assign", map[string]any{"opinion": "同意交办", "specialist_id": specID})
+	srv.staffAct(t, spec, id2, "start", map[string]any{"handover": []string{"营业执照原件"}})
+	srv.staffAct(t, spec, id2, "propose_close", map[string]any{"result": "terminated", "explanation": "项目用地未落实，无法继续办理"})
+	srv.staffAct(t, head, id2, "sign_off", map[string]any{"opinion": "同意终止"})
+	bt.Do(t, ctx, "terminated", chromedp.Navigate(fmt.Sprintf("%s/cases/%d", u, id2)), chromedp.WaitVisible(chromedp.ID("closure-explanation")))
+	has("办理结果", "终止", "终止原因", "项目用地未落实，无法继续办理", "同意终止")
+	if strings.Contains(bodyText(t, ctx), "explanation") {
+		t.Errorf("the timeline shows a raw payload key")
+	}
+	shoot("case-terminated")
+
+	// The administrator hands the role to a new colleague.
+	bt.Do(t, ctx, "invite again", chromedp.Navigate(u+"/enterprise"), chromedp.WaitVisible(chromedp.ID("roster")),
+		chromedp.Click(chromedp.CSS(`form[action="/enterprise/invitations"] button`)), chromedp.WaitVisible(chromedp.ID("invite-code")))
+	inv = bt.Get(t, ctx, "invite code", chromedp.Text(chromedp.ID("invite-code")))
+	third := srv.api(t, "POST", "/api/mp/v1/login", "", map[string]string{"code": "sim-heir-" + systemtest.RandomName()})
+	thirdTok, _ := third["token"].(string)
+	heir := int64(srv.api(t, "PUT", "/api/mp/v1/enterprise", thirdTok, map[string]string{"credit_code": code, "invite_code": inv, "member_name": "孙八"})["id"].(float64))
+	bt.Do(t, ctx, "roster again", chromedp.Navigate(u+"/enterprise"), chromedp.WaitVisible(chromedp.ID(fmt.Sprintf("member-%d", heir))))
+	submit("hand over", fmt.Sprintf(`#member-%d form[action="/enterprise/admin"]`, heir))
+	waitFor(t, ctx, "handed over", `document.body.innerText.includes("已移交企业管理员身份")`)
+	if r := bt.Get(t, ctx, "heir row", chromedp.Text(chromedp.ID(fmt.Sprintf("member-%d", heir)))); !strings.Contains(r, "企业管理员") {
+		t.Errorf("after hand-over the heir's row is %q", r)
+	}
+	if n := bt.Get(t, ctx, "admin forms", chromedp.Evaluate[int](`document.querySelectorAll('form[action="/enterprise/admin"]').length`)); n != 0 {
+		t.Errorf("the former administrator still has %d hand-over forms", n)
+	}
 }
 
 func jsString(s string) string { return "'" + strings.ReplaceAll(s, "'", `\'`) + "'" }

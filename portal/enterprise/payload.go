@@ -14,7 +14,7 @@ import (
 
 // extraLabels name the payload entries that are not fields of an action.
 var extraLabels = map[string]string{"deadline": "承诺办结日期", "specialist": "帮办代办专员", "result": "办理结果",
-	"channel": "受理渠道", "score": "评分", "comment": "评价"}
+	"channel": "受理渠道", "score": "评分", "comment": "评价", "explanation": "办理情况说明"}
 
 // payloadLine is one public payload entry as a line of the timeline.
 func payloadLine(a casework.Action, key string, val any) string {
