@@ -198,6 +198,10 @@ func New(ctx context.Context, o Options) (*System, error) {
 			db := s.DB
 			sim.SetWorkUserResolver(func(id string) bool { return workUserExists(db, id) })
 		}
+	} else {
+		// A given client (tests share one) may not be the one the SDK sends
+		// through any more: another system built since installed its own.
+		s.WeChat.Client.Install()
 	}
 	if err := s.build(ctx, o); err != nil {
 		return fail(err)

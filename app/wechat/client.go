@@ -124,6 +124,16 @@ func NewClient(cfg Config, rdb redis.UniversalClient, opts ...Option) (*Client, 
 	return c, nil
 }
 
+// Install makes c's HTTP client the SDK's process-wide client again. A
+// process that built several clients one after another (tests: a shared
+// client, then a service of their own) calls it before using an earlier one,
+// or the SDK would still send through the client built last.
+func (c *Client) Install() {
+	httpMu.Lock()
+	util.DefaultHTTPClient = c.hc
+	httpMu.Unlock()
+}
+
 // build constructs the SDK objects once: their lazy getters are not safe for
 // concurrent use.
 func (c *Client) build() {
