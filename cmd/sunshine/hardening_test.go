@@ -113,7 +113,10 @@ func newTestService(t *testing.T) *testService {
 	t.Helper()
 	ts := &testService{}
 	redisTarget := ""
-	if u := os.Getenv("TEST_REDIS_URL"); u != "" {
+	// A TCP proxy can stand in front of one Redis server only: a Cluster or
+	// Sentinel hands out its nodes' own addresses. With those URLs the outage
+	// is played on an in-process server (their clients are tested in app/kv).
+	if u := os.Getenv("TEST_REDIS_URL"); strings.HasPrefix(u, "redis://") {
 		redisTarget = strings.TrimPrefix(u, "redis://")
 		redisTarget, _, _ = strings.Cut(redisTarget, "/")
 	} else {
