@@ -50,7 +50,7 @@ func (s *Attachments) InsertAttachment(ctx context.Context, m *files.Meta, rec *
 	row := &attachmentRow{CaseID: m.CaseID, Step: m.Step, FileName: m.Name, StoredName: m.StoredName,
 		ContentType: m.ContentType, Size: m.Size, Sha256: m.SHA256, UploaderRole: string(m.UploaderRole),
 		UploaderID: m.UploaderID, CreatedAt: m.CreatedAt.UTC(), KeyID: m.KeyID}
-	err := s.db.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.db.transact(ctx, func(tx *gorm.DB) error {
 		if err := tx.Create(row).Error; err != nil {
 			return err
 		}
@@ -145,7 +145,7 @@ func (attachmentGarbageRow) TableName() string { return "attachment_garbage" }
 // ReplaceObject switches an attachment to a re-encrypted object and records
 // the old one as garbage, in one transaction.
 func (s *Attachments) ReplaceObject(ctx context.Context, id int64, oldName, newName, keyID string) error {
-	err := s.db.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.db.transact(ctx, func(tx *gorm.DB) error {
 		res := tx.Model(&attachmentRow{}).Where("id = ? AND stored_name = ?", id, oldName).
 			Updates(map[string]any{"stored_name": newName, "key_id": keyID})
 		if res.Error != nil {

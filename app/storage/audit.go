@@ -141,7 +141,7 @@ func chainOne(tx *gorm.DB, head *chainRow, r *audit.Record) error {
 func (db *DB) sealAudit(ctx context.Context) error {
 	for {
 		n := 0
-		err := db.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		err := db.transact(ctx, func(tx *gorm.DB) error {
 			var rows []auditRow
 			if err := tx.Where("seq IS NULL").Order("id").Limit(500).Find(&rows).Error; err != nil {
 				return err
@@ -243,7 +243,7 @@ func (a *Audit) ChainRange(ctx context.Context, after, upto int64, limit int) ([
 func (a *Audit) Purge(ctx context.Context, before time.Time, rec *audit.Record) (int64, audit.Anchor, error) {
 	var removed int64
 	var anchor audit.Anchor
-	err := a.db.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := a.db.transact(ctx, func(tx *gorm.DB) error {
 		head, err := lockChain(tx)
 		if err != nil {
 			return err

@@ -50,7 +50,7 @@ func (s *Bulletins) InsertBulletin(ctx context.Context, b *bulletin.Bulletin, re
 	row := &bulletinRow{Subject: string(b.Subject), Department: b.Department, PeriodFrom: b.PeriodFrom,
 		PeriodTo: b.PeriodTo, Title: b.Title, Findings: b.Findings, CaseNumbers: b.CaseNumbers,
 		CreatedBy: b.CreatedByID, CreatedByName: b.CreatedBy, CreatedAt: b.CreatedAt.UTC()}
-	err := s.db.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.db.transact(ctx, func(tx *gorm.DB) error {
 		if err := tx.Create(row).Error; err != nil {
 			return err
 		}

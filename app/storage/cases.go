@@ -264,7 +264,7 @@ func (s *Cases) Specialists(ctx context.Context) (map[int64]string, error) {
 // fails later leaves a gap, never a duplicate.
 func (s *Cases) NextCaseNumber(ctx context.Context, year int) (int64, error) {
 	var next int64
-	err := s.db.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.db.transact(ctx, func(tx *gorm.DB) error {
 		if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&sequenceRow{Year: year, Last: 0}).Error; err != nil {
 			return err
 		}
@@ -279,7 +279,7 @@ func (s *Cases) NextCaseNumber(ctx context.Context, year int) (int64, error) {
 
 // InTx runs fn in one write transaction.
 func (s *Cases) InTx(ctx context.Context, fn func(cases.Tx) error) error {
-	err := s.db.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error { return fn(&caseTx{tx: tx}) })
+	err := s.db.transact(ctx, func(tx *gorm.DB) error { return fn(&caseTx{tx: tx}) })
 	return translate(err, "记录")
 }
 

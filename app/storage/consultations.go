@@ -52,7 +52,7 @@ var _ consult.Store = (*Consultations)(nil)
 func (s *Consultations) CreateConsultation(ctx context.Context, r *consult.Record, a *audit.Record, key *idem.Key) error {
 	row := &consultationRow{CaseID: r.CaseID, ConsultedAt: r.At.UTC(), Unit: r.Unit, Person: r.Person, Phone: r.Phone,
 		Project: r.Project, Record: r.Consultation.Record, Handler: r.Handler, CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt.UTC()}
-	err := s.db.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.db.transact(ctx, func(tx *gorm.DB) error {
 		if err := tx.Create(row).Error; err != nil {
 			return err
 		}

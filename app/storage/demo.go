@@ -12,7 +12,7 @@ import (
 // returns the member and enterprise ids.
 func (db *DB) DemoMember(ctx context.Context, openid, unionid, name, phone, enterprise, creditCode, address string) (memberID, enterpriseID int64, err error) {
 	now := time.Now().UTC()
-	err = db.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = db.transact(ctx, func(tx *gorm.DB) error {
 		if err := tx.Table("enterprises").Select("id").Where("credit_code = ?", creditCode).Scan(&enterpriseID).Error; err != nil {
 			return err
 		}

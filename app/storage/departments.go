@@ -112,7 +112,7 @@ func (s *Departments) Department(ctx context.Context, id int64) (*admin.Departme
 func (s *Departments) CreateDepartment(ctx context.Context, d *admin.Department, rec *audit.Record) error {
 	at := d.Created.UTC()
 	row := &departmentRow{Name: d.Name, CreatedAt: at, UpdatedAt: &at}
-	err := s.db.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.db.transact(ctx, func(tx *gorm.DB) error {
 		if err := tx.Create(row).Error; err != nil {
 			return translate(err, "部门")
 		}
@@ -129,7 +129,7 @@ func (s *Departments) CreateDepartment(ctx context.Context, d *admin.Department,
 // RenameDepartment renames a department with the matters and the staff
 // accounts that name it, in one transaction.
 func (s *Departments) RenameDepartment(ctx context.Context, id int64, name string, at time.Time, rec *audit.Record) error {
-	err := s.db.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.db.transact(ctx, func(tx *gorm.DB) error {
 		var row departmentRow
 		if err := tx.Where("id = ?", id).Take(&row).Error; err != nil {
 			return translate(err, "部门")
@@ -151,7 +151,7 @@ func (s *Departments) RenameDepartment(ctx context.Context, id int64, name strin
 
 // SetDepartmentDisabled disables or enables a department.
 func (s *Departments) SetDepartmentDisabled(ctx context.Context, id int64, disabled bool, at time.Time, rec *audit.Record) error {
-	err := s.db.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.db.transact(ctx, func(tx *gorm.DB) error {
 		res := tx.Model(&departmentRow{}).Where("id = ?", id).Updates(map[string]any{"disabled": disabled, "updated_at": at.UTC()})
 		if res.Error != nil {
 			return res.Error
@@ -166,7 +166,7 @@ func (s *Departments) SetDepartmentDisabled(ctx context.Context, id int64, disab
 
 // DeleteDepartment deletes a department nothing names.
 func (s *Departments) DeleteDepartment(ctx context.Context, id int64, rec *audit.Record) error {
-	err := s.db.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.db.transact(ctx, func(tx *gorm.DB) error {
 		var row departmentRow
 		if err := tx.Where("id = ?", id).Take(&row).Error; err != nil {
 			return translate(err, "部门")

@@ -84,7 +84,7 @@ func (f *Followups) FollowupByID(ctx context.Context, id int64) (*followup.Task,
 // CompleteFollowup closes an open task and appends the audit record in one
 // transaction; the conditional update makes a second completion a conflict.
 func (f *Followups) CompleteFollowup(ctx context.Context, id int64, outcome, by string, at time.Time, a *audit.Record) error {
-	err := f.db.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := f.db.transact(ctx, func(tx *gorm.DB) error {
 		res := tx.Model(&followupRow{}).Where("id = ? AND status = ?", id, followup.Open).
 			Updates(map[string]any{"status": followup.Done, "outcome": outcome, "done_by": by, "done_at": at.UTC()})
 		if res.Error != nil {

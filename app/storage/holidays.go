@@ -31,7 +31,7 @@ func (h *Holidays) All(ctx context.Context) ([]calendar.Day, error) {
 
 // ReplaceYear replaces the listed days of one year in one transaction.
 func (h *Holidays) ReplaceYear(ctx context.Context, year int, days []calendar.Day, source string) error {
-	err := h.db.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := h.db.transact(ctx, func(tx *gorm.DB) error {
 		if err := tx.Where("year = ?", year).Delete(&holidayRow{}).Error; err != nil {
 			return err
 		}

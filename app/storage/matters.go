@@ -67,7 +67,7 @@ func (s *Matters) query(ctx context.Context) *gorm.DB {
 func (s *Matters) InsertMatter(ctx context.Context, m *matters.Matter, ev *casework.Event, rec *audit.Record, key *idem.Key) error {
 	row := &matterRow{CaseID: m.CaseID, Department: m.Department, Name: m.Name, Deadline: m.Deadline,
 		Status: string(m.Status), CreatedBy: m.CreatedBy, CreatedAt: m.CreatedAt.UTC(), UpdatedAt: m.UpdatedAt.UTC()}
-	err := s.db.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.db.transact(ctx, func(tx *gorm.DB) error {
 		if err := tx.Omit("CaseNumber", "ProjectName").Create(row).Error; err != nil {
 			return err
 		}
@@ -178,7 +178,7 @@ func (s *Matters) ListMatters(ctx context.Context, f matters.Filter) ([]matters.
 // event and the audit record in one transaction.
 func (s *Matters) AddProgress(ctx context.Context, p *matters.Progress, status matters.Status, ev *casework.Event, rec *audit.Record) error {
 	row := &progressRow{MatterID: p.MatterID, Note: p.Note, Problem: p.Problem, ByID: p.ByID, ByName: p.ByName, At: p.At.UTC()}
-	err := s.db.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.db.transact(ctx, func(tx *gorm.DB) error {
 		if err := tx.Create(row).Error; err != nil {
 			return err
 		}

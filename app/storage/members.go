@@ -178,7 +178,7 @@ func (s *Members) ListMembers(ctx context.Context, f members.Filter) ([]members.
 
 // InTx runs fn in one write transaction.
 func (s *Members) InTx(ctx context.Context, fn func(members.Tx) error) error {
-	err := s.db.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error { return fn(&memberTx{tx: tx}) })
+	err := s.db.transact(ctx, func(tx *gorm.DB) error { return fn(&memberTx{tx: tx}) })
 	return translate(err, "记录")
 }
 

@@ -55,7 +55,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 		// SQLite DDL is transactional: one immediate transaction holds the
 		// write lock, so a second process on the same file waits, then finds
 		// every version applied (and a failed step leaves nothing behind).
-		run = func(fn func(*gorm.DB) error) error { return db.W.WithContext(ctx).Transaction(fn) }
+		run = func(fn func(*gorm.DB) error) error { return db.transact(ctx, fn) }
 	}
 	err := run(func(conn *gorm.DB) error {
 		if db.Dialect == MySQL {

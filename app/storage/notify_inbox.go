@@ -70,7 +70,7 @@ func (creditRow) TableName() string { return "subscribe_credits" }
 
 // AddCredits adds one credit per template (an upsert per row).
 func (n *Notifications) AddCredits(ctx context.Context, openid string, templateIDs []string, now time.Time) error {
-	err := n.db.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := n.db.transact(ctx, func(tx *gorm.DB) error {
 		for _, id := range templateIDs {
 			row := &creditRow{OpenID: openid, TemplateID: id, Credits: 1, UpdatedAt: utc(now)}
 			err := tx.Clauses(clause.OnConflict{

@@ -23,7 +23,7 @@ var _ notify.Store = (*Notifications)(nil)
 // Enqueue stores notifications outside a case action in one transaction.
 func (n *Notifications) Enqueue(ctx context.Context, items []cases.Notification, now time.Time) (int, error) {
 	stored := 0
-	err := n.db.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := n.db.transact(ctx, func(tx *gorm.DB) error {
 		var err error
 		stored, err = insertNotifications(tx, items, now)
 		return err

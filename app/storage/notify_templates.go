@@ -54,7 +54,7 @@ func (s *NotifyTemplates) TemplateOverrides(ctx context.Context) ([]notify.Templ
 func (s *NotifyTemplates) SaveTemplateOverride(ctx context.Context, o notify.TemplateOverride, rec *audit.Record) error {
 	row := &templateRow{Event: o.Event, Channel: o.Channel, TemplateID: o.ID, Fields: notify.FormatFields(o.Fields),
 		UpdatedBy: o.UpdatedBy, UpdatedAt: o.UpdatedAt.UTC()}
-	err := s.db.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.db.transact(ctx, func(tx *gorm.DB) error {
 		if err := tx.Clauses(clause.OnConflict{UpdateAll: true}).Create(row).Error; err != nil {
 			return err
 		}
@@ -65,7 +65,7 @@ func (s *NotifyTemplates) SaveTemplateOverride(ctx context.Context, o notify.Tem
 
 // DeleteTemplateOverride removes one override with its audit record.
 func (s *NotifyTemplates) DeleteTemplateOverride(ctx context.Context, event, channel string, rec *audit.Record) error {
-	err := s.db.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.db.transact(ctx, func(tx *gorm.DB) error {
 		if err := tx.Where("event = ? AND channel = ?", event, channel).Delete(&templateRow{}).Error; err != nil {
 			return err
 		}

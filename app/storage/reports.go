@@ -52,7 +52,7 @@ var _ supervision.Store = (*Reports)(nil)
 func (s *Reports) InsertReport(ctx context.Context, r *supervision.Report, rec *audit.Record) error {
 	row := &reportRow{CaseID: r.CaseID, EnterpriseID: r.EnterpriseID, MemberID: r.MemberID, Kind: r.Kind,
 		Description: r.Description, Status: string(r.Status), CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
-	err := s.db.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.db.transact(ctx, func(tx *gorm.DB) error {
 		if err := tx.Omit("CaseNumber", "ProjectName").Create(row).Error; err != nil {
 			return err
 		}
@@ -117,7 +117,7 @@ func (s *Reports) UpdateReport(ctx context.Context, r *supervision.Report, from 
 	if r.ClosedAt != nil {
 		closed = r.ClosedAt.UTC()
 	}
-	err := s.db.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.db.transact(ctx, func(tx *gorm.DB) error {
 		res := tx.Table("misconduct_reports").Where("id = ? AND status = ?", r.ID, string(from)).Updates(map[string]any{
 			"status": string(r.Status), "handler_id": r.HandlerID, "handling": r.Handling, "outcome": r.Outcome,
 			"updated_at": r.UpdatedAt.UTC(), "closed_at": closed})

@@ -157,7 +157,7 @@ func (recoveryCodeRow) TableName() string { return "staff_recovery_codes" }
 // ReplaceRecoveryCodes replaces the account's recovery codes (hashes) in
 // one transaction.
 func (s *Staff) ReplaceRecoveryCodes(ctx context.Context, staffID int64, hashes []string, now time.Time) error {
-	err := s.db.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.db.transact(ctx, func(tx *gorm.DB) error {
 		if err := tx.Where("staff_id = ?", staffID).Delete(&recoveryCodeRow{}).Error; err != nil {
 			return err
 		}

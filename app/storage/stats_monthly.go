@@ -129,7 +129,7 @@ func (s *Stats) MonthlyRatings(ctx context.Context, from, to time.Time) ([]stats
 // while it runs are not counted. Returns whether it ran.
 func (db *DB) BackfillMonthly(ctx context.Context) (bool, error) {
 	ran := false
-	err := db.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := db.transact(ctx, func(tx *gorm.DB) error {
 		res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&monthlyRow{Metric: metricMarker, N: 1})
 		if res.Error != nil || res.RowsAffected == 0 {
 			return res.Error

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"syscall"
+	"time"
 
 	gosqlite "github.com/glebarez/go-sqlite"
 	mysqldriver "github.com/go-sql-driver/mysql"
@@ -91,4 +92,40 @@ func registerUnavailable(g *gorm.DB) error {
 		cb.Row().After("*").Register("sunshine:unavailable", unavailableCallback),
 		cb.Raw().After("*").Register("sunshine:unavailable", unavailableCallback),
 	)
+}
+
+// MySQL errors after which InnoDB has rolled the whole transaction back and
+// asks for it to be run again ("try restarting transaction").
+var mysqlRestart = map[uint16]bool{
+	1213: true, // ER_LOCK_DEADLOCK: this transaction was chosen as the victim
+	1205: true, // ER_LOCK_WAIT_TIMEOUT (with innodb_rollback_on_timeout; else harmless to redo)
+	8002: true, // TiDB: write conflict in optimistic mode, retry
+}
+
+// restartable reports whether err asks for the transaction to be run again.
+func restartable(err error) bool {
+	var myErr *mysqldriver.MySQLError
+	return errors.As(err, &myErr) && mysqlRestart[myErr.Number]
+}
+
+// transact runs fn in one transaction on the writer. When MySQL picked the
+// transaction as a deadlock victim (concurrent actions lock the audit chain
+// head, case rows and outbox rows in different orders), it runs it again, at
+// most twice more after a short pause: the server rolled it back whole, so
+// nothing of the first try remains. fn must keep its effects inside tx.
+func (db *DB) transact(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	var err error
+	for attempt := 0; attempt < 3; attempt++ {
+		if attempt > 0 {
+			select {
+			case <-ctx.Done():
+				return err
+			case <-time.After(time.Duration(attempt*attempt) * 10 * time.Millisecond):
+			}
+		}
+		if err = db.W.WithContext(ctx).Transaction(fn); err == nil || !restartable(err) {
+			return err
+		}
+	}
+	return err
 }
